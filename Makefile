@@ -1,0 +1,33 @@
+# Every target creates the virtualenv it needs, so a fresh clone needs only python3 and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: example test lint docs clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## example: scan the bundled example Terraform and print its findings
+example: $(BIN)/.installed
+	@$(BIN)/vpce-checks examples; status=$$?; [ $$status -le 1 ] || exit $$status
+
+## test: run the whole test suite
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+## lint: ruff and mypy
+lint: $(BIN)/.installed
+	$(BIN)/ruff check vpce_checks tests
+	$(BIN)/ruff format --check vpce_checks tests
+	$(BIN)/mypy
+
+## docs: regenerate docs/rules/*.md and the README rule table from the rules
+docs: $(BIN)/.installed
+	$(BIN)/python -m vpce_checks.docs
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""Shared helpers: load Terraform written inline in a test into the model, and analyze it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from vpce_checks.core.engine import analyze
+from vpce_checks.core.findings import Finding
+from vpce_checks.core.model import Configuration
+from vpce_checks.loader.module import LoadOptions, load_directory
+
+
+def load_hcl(tmp_path: Path, files: dict[str, str] | str, options: LoadOptions | None = None) -> Configuration:
+    """Write the files (or one main.tf) into tmp_path and load that directory."""
+    if isinstance(files, str):
+        files = {"main.tf": files}
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return load_directory(str(tmp_path), "mod", options)
+
+
+def findings_of(tmp_path: Path, files: dict[str, str] | str) -> list[Finding]:
+    """Every finding on the given Terraform."""
+    return analyze(load_hcl(tmp_path, files))
+
+
+def pairs(findings: list[Finding]) -> set[tuple[str, str]]:
+    """(rule ID, address) of each unsuppressed finding."""
+    return {(finding.rule_id, finding.address) for finding in findings if not finding.suppressed}

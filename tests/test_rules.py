@@ -1,0 +1,395 @@
+"""Each rule on small inline configurations: it fires where it must and stays silent elsewhere.
+
+Every case lists the complete set of (rule, address) findings for the rule under test, so a rule
+that fires too often fails as surely as one that misses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import findings_of
+
+from vpce_checks.core.registry import all_rules
+
+NETWORK = """
+resource "aws_vpc" "main" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  availability_zone = "us-east-1a"
+}
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.main.id
+  availability_zone = "us-east-1b"
+}
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_security_group" "endpoints" {
+  vpc_id = aws_vpc.main.id
+}
+"""
+
+
+def interface(name: str, service: str, extra: str = "", subnets: str = "[aws_subnet.a.id, aws_subnet.b.id]") -> str:
+    """A complete Interface endpoint, with ``extra`` lines added."""
+    return f"""
+resource "aws_vpc_endpoint" "{name}" {{
+  vpc_id              = aws_vpc.main.id
+  service_name        = "com.amazonaws.us-east-1.{service}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = {subnets}
+  security_group_ids  = [aws_security_group.endpoints.id]
+  private_dns_enabled = true
+  {extra}
+}}
+"""
+
+
+def gateway(name: str, service: str, extra: str = "route_table_ids = [aws_route_table.private.id]") -> str:
+    """A Gateway endpoint, attached to the private route table unless ``extra`` says otherwise."""
+    return f"""
+resource "aws_vpc_endpoint" "{name}" {{
+  vpc_id            = aws_vpc.main.id
+  service_name      = "com.amazonaws.us-east-1.{service}"
+  vpc_endpoint_type = "Gateway"
+  {extra}
+}}
+"""
+
+
+NAT_TABLE = """
+resource "aws_route_table" "nat_a" {
+  vpc_id = aws_vpc.main.id
+  route {
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.a.id
+  }
+}
+resource "aws_nat_gateway" "a" {
+  subnet_id = aws_subnet.a.id
+}
+"""
+
+CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
+    # rule, terraform, expected findings of that rule
+    "001 gateway without route table": ("VPCE001", gateway("s3", "s3", extra=""), {("VPCE001", "aws_vpc_endpoint.s3")}),
+    "001 default type without route table": (
+        "VPCE001",
+        'resource "aws_vpc_endpoint" "s3" {\n  vpc_id = aws_vpc.main.id\n'
+        '  service_name = "com.amazonaws.us-east-1.s3"\n}\n',
+        {("VPCE001", "aws_vpc_endpoint.s3")},
+    ),
+    "001 attached by association": (
+        "VPCE001",
+        gateway("s3", "s3", extra="") + 'resource "aws_vpc_endpoint_route_table_association" "s3" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.s3.id\n  route_table_id = aws_route_table.private.id\n}\n",
+        set(),
+    ),
+    "001 attached inline": ("VPCE001", gateway("s3", "s3"), set()),
+    "001 route tables unknown": (
+        "VPCE001",
+        'variable "tables" {}\n' + gateway("s3", "s3", extra="route_table_ids = var.tables"),
+        set(),
+    ),
+    "001 association to an unknown endpoint": (
+        "VPCE001",
+        'variable "endpoint" {}\n'
+        + gateway("s3", "s3", extra="")
+        + 'resource "aws_vpc_endpoint_route_table_association" "x" {\n'
+        "  vpc_endpoint_id = var.endpoint\n  route_table_id = aws_route_table.private.id\n}\n",
+        set(),
+    ),
+    "002 omitted type on ecr": (
+        "VPCE002",
+        'resource "aws_vpc_endpoint" "ecr" {\n  vpc_id = aws_vpc.main.id\n'
+        '  service_name = "com.amazonaws.us-east-1.ecr.api"\n}\n',
+        {("VPCE002", "aws_vpc_endpoint.ecr")},
+    ),
+    "002 explicit gateway on sts": ("VPCE002", gateway("sts", "sts"), {("VPCE002", "aws_vpc_endpoint.sts")}),
+    "002 gateway for dynamodb": ("VPCE002", gateway("ddb", "dynamodb"), set()),
+    "002 interface for ecr": ("VPCE002", interface("ecr", "ecr.api"), set()),
+    "002 service unknown": (
+        "VPCE002",
+        'variable "svc" {}\n'
+        'resource "aws_vpc_endpoint" "x" {\n  vpc_id = aws_vpc.main.id\n  service_name = var.svc\n}\n',
+        set(),
+    ),
+    "003 interface without subnet": (
+        "VPCE003",
+        interface("sts", "sts", subnets="[]"),
+        {("VPCE003", "aws_vpc_endpoint.sts")},
+    ),
+    "003 subnets by association": (
+        "VPCE003",
+        interface("sts", "sts", subnets="null") + 'resource "aws_vpc_endpoint_subnet_association" "a" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  subnet_id = aws_subnet.a.id\n}\n",
+        set(),
+    ),
+    "003 subnets unknown": ("VPCE003", 'variable "s" {}\n' + interface("sts", "sts", subnets="var.s"), set()),
+    "004 no security group": (
+        "VPCE004",
+        interface("sts", "sts").replace("  security_group_ids  = [aws_security_group.endpoints.id]\n", ""),
+        {("VPCE004", "aws_vpc_endpoint.sts")},
+    ),
+    "004 security group by association": (
+        "VPCE004",
+        interface("sts", "sts").replace("  security_group_ids  = [aws_security_group.endpoints.id]\n", "")
+        + 'resource "aws_vpc_endpoint_security_group_association" "a" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  security_group_id = aws_security_group.endpoints.id\n}\n",
+        set(),
+    ),
+    "005 one az": (
+        "VPCE005",
+        interface("sts", "sts", subnets="[aws_subnet.a.id]"),
+        {("VPCE005", "aws_vpc_endpoint.sts")},
+    ),
+    "005 two subnets one az": (
+        "VPCE005",
+        'resource "aws_subnet" "a2" {\n  vpc_id = aws_vpc.main.id\n  availability_zone = "us-east-1a"\n}\n'
+        + interface("sts", "sts", subnets="[aws_subnet.a.id, aws_subnet.a2.id]"),
+        {("VPCE005", "aws_vpc_endpoint.sts")},
+    ),
+    "005 two azs": ("VPCE005", interface("sts", "sts"), set()),
+    "005 az unknown": (
+        "VPCE005",
+        'variable "az" {}\nresource "aws_subnet" "u" {\n  vpc_id = aws_vpc.main.id\n  availability_zone = var.az\n}\n'
+        + interface("sts", "sts", subnets="[aws_subnet.a.id, aws_subnet.u.id]"),
+        set(),
+    ),
+    "005 literal subnet ids": ("VPCE005", interface("sts", "sts", subnets='["subnet-1"]'), set()),
+    "006 private dns omitted": (
+        "VPCE006",
+        interface("sts", "sts").replace("  private_dns_enabled = true\n", ""),
+        {("VPCE006", "aws_vpc_endpoint.sts")},
+    ),
+    "006 private dns false": (
+        "VPCE006",
+        interface("sts", "sts").replace("private_dns_enabled = true", "private_dns_enabled = false"),
+        {("VPCE006", "aws_vpc_endpoint.sts")},
+    ),
+    "006 custom endpoint service": (
+        "VPCE006",
+        interface("partner", "sts")
+        .replace("com.amazonaws.us-east-1.sts", "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0")
+        .replace("  private_dns_enabled = true\n", ""),
+        set(),
+    ),
+    "006 s3 interface beside s3 gateway": (
+        "VPCE006",
+        gateway("s3", "s3")
+        + interface("s3_interface", "s3").replace("private_dns_enabled = true", "private_dns_enabled = false"),
+        set(),
+    ),
+    "007 route tables on interface": (
+        "VPCE007",
+        interface("sts", "sts", extra="route_table_ids = [aws_route_table.private.id]"),
+        {("VPCE007", "aws_vpc_endpoint.sts")},
+    ),
+    "007 subnets on default-type dynamodb": (
+        "VPCE007",
+        'resource "aws_vpc_endpoint" "ddb" {\n  vpc_id = aws_vpc.main.id\n'
+        '  service_name = "com.amazonaws.us-east-1.dynamodb"\n  route_table_ids = [aws_route_table.private.id]\n'
+        "  subnet_ids = [aws_subnet.a.id]\n}\n",
+        {("VPCE007", "aws_vpc_endpoint.ddb")},
+    ),
+    "007 clean gateway": ("VPCE007", gateway("ddb", "dynamodb"), set()),
+    "008 ecr without s3": (
+        "VPCE008",
+        interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr"),
+        {("VPCE008", "aws_vpc_endpoint.ecr_dkr")},
+    ),
+    "008 ecr with s3 gateway": (
+        "VPCE008",
+        interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr") + gateway("s3", "s3"),
+        set(),
+    ),
+    "008 ecr with s3 interface and private dns": (
+        "VPCE008",
+        interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr") + interface("s3", "s3"),
+        set(),
+    ),
+    "008 s3 gateway in another vpc": (
+        "VPCE008",
+        'resource "aws_vpc" "other" {\n  cidr_block = "10.1.0.0/16"\n}\n'
+        + interface("ecr_api", "ecr.api")
+        + interface("ecr_dkr", "ecr.dkr")
+        + gateway("s3", "s3").replace("aws_vpc.main.id", "aws_vpc.other.id"),
+        {("VPCE008", "aws_vpc_endpoint.ecr_dkr")},
+    ),
+    "008 vpc not declared here": (
+        "VPCE008",
+        (interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr")).replace("aws_vpc.main.id", "var.vpc_id")
+        + 'variable "vpc_id" {}\n',
+        set(),
+    ),
+    "008 maybe an s3 endpoint": (
+        "VPCE008",
+        'variable "with_s3" {}\n'
+        + interface("ecr_api", "ecr.api")
+        + interface("ecr_dkr", "ecr.dkr")
+        + gateway("s3", "s3", extra="count = var.with_s3 ? 1 : 0\n  route_table_ids = [aws_route_table.private.id]"),
+        set(),
+    ),
+    "009 dkr alone": (
+        "VPCE009",
+        interface("ecr_dkr", "ecr.dkr") + gateway("s3", "s3"),
+        {("VPCE009", "aws_vpc_endpoint.ecr_dkr")},
+    ),
+    "009 both": ("VPCE009", interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr"), set()),
+    "010 ssm set incomplete": (
+        "VPCE010",
+        interface("ssm", "ssm") + interface("ssmmessages", "ssmmessages"),
+        {("VPCE010", "aws_vpc_endpoint.ssmmessages")},
+    ),
+    "010 ssm alone is parameter store": ("VPCE010", interface("ssm", "ssm"), set()),
+    "010 full set": (
+        "VPCE010",
+        interface("ssm", "ssm") + interface("ssmmessages", "ssmmessages") + interface("ec2messages", "ec2messages"),
+        set(),
+    ),
+    "011 duplicate private dns": (
+        "VPCE011",
+        interface("sts", "sts") + interface("sts_again", "sts"),
+        {("VPCE011", "aws_vpc_endpoint.sts_again")},
+    ),
+    "011 second without private dns": (
+        "VPCE011",
+        interface("sts", "sts") + interface("sts_again", "sts").replace("= true", "= false"),
+        set(),
+    ),
+    "011 same unknown vpc": (
+        "VPCE011",
+        'variable "vpc_id" {}\n'
+        + (interface("sts", "sts") + interface("sts_again", "sts")).replace("aws_vpc.main.id", "var.vpc_id"),
+        {("VPCE011", "aws_vpc_endpoint.sts_again")},
+    ),
+    "012 hostnames omitted": (
+        "VPCE012",
+        NETWORK.replace("  enable_dns_hostnames = true\n", "") + interface("sts", "sts"),
+        {("VPCE012", "aws_vpc_endpoint.sts")},
+    ),
+    "012 dns support false": (
+        "VPCE012",
+        NETWORK.replace("enable_dns_support   = true", "enable_dns_support   = false") + interface("sts", "sts"),
+        {("VPCE012", "aws_vpc_endpoint.sts")},
+    ),
+    "012 both on": ("VPCE012", interface("sts", "sts"), set()),
+    "013 nat without gateway endpoints": ("VPCE013", NAT_TABLE, {("VPCE013", "aws_vpc.main")}),
+    "013 nat by aws_route": (
+        "VPCE013",
+        'resource "aws_route" "nat" {\n  route_table_id = aws_route_table.private.id\n'
+        '  destination_cidr_block = "0.0.0.0/0"\n  nat_gateway_id = "nat-123"\n}\n',
+        {("VPCE013", "aws_vpc.main")},
+    ),
+    "013 nat with both gateways": (
+        "VPCE013",
+        NAT_TABLE
+        + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]")
+        + gateway("ddb", "dynamodb", extra="route_table_ids = [aws_route_table.nat_a.id]"),
+        set(),
+    ),
+    "013 no nat": ("VPCE013", "", set()),
+    "014 gateway misses a nat table": (
+        "VPCE014",
+        NAT_TABLE
+        + gateway("s3", "s3")
+        + gateway("ddb", "dynamodb", extra="route_table_ids = [aws_route_table.nat_a.id]"),
+        {("VPCE014", "aws_vpc_endpoint.s3")},
+    ),
+    "014 gateway on every nat table": (
+        "VPCE014",
+        NAT_TABLE
+        + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id, aws_route_table.private.id]"),
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_rule_case(tmp_path: Path, case: str) -> None:
+    rule_id, terraform, expected = CASES[case]
+    findings = findings_of(tmp_path, NETWORK + terraform if 'aws_vpc" "main"' not in terraform else terraform)
+    assert {(f.rule_id, f.address) for f in findings if f.rule_id == rule_id} == expected
+
+
+def test_every_rule_has_failing_and_passing_cases() -> None:
+    for item in all_rules():
+        if item.id == "VPCE000":
+            continue
+        cases = [expected for rule_id, _, expected in CASES.values() if rule_id == item.id]
+        assert any(cases), f"{item.id} has no failing case"
+        assert any(not expected for expected in cases), f"{item.id} has no passing case"
+
+
+def test_clean_network_has_no_findings(tmp_path: Path) -> None:
+    terraform = (
+        NETWORK
+        + NAT_TABLE
+        + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id, aws_route_table.private.id]")
+        + gateway("ddb", "dynamodb", extra="route_table_ids = [aws_route_table.nat_a.id, aws_route_table.private.id]")
+        + interface("ecr_api", "ecr.api")
+        + interface("ecr_dkr", "ecr.dkr")
+    )
+    assert findings_of(tmp_path, terraform) == []
+
+
+def test_message_explains_nat_cost_for_ecr(tmp_path: Path) -> None:
+    findings = findings_of(
+        tmp_path, NETWORK + NAT_TABLE + interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr")
+    )
+    (ecr,) = [f for f in findings if f.rule_id == "VPCE008"]
+    assert "NAT gateway at $0.045/GB" in ecr.message and ecr.vpc == "aws_vpc.main"
+
+
+def test_message_says_pulls_fail_without_nat(tmp_path: Path) -> None:
+    findings = findings_of(tmp_path, NETWORK + interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr"))
+    (ecr,) = [f for f in findings if f.rule_id == "VPCE008"]
+    assert "every image pull fails" in ecr.message
+
+
+def test_region_prices_follow_service_names(tmp_path: Path) -> None:
+    terraform = (NETWORK + NAT_TABLE).replace("us-east-1", "ap-northeast-1")
+    terraform += gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]").replace(
+        "us-east-1", "ap-northeast-1"
+    )
+    (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE013"]
+    assert "$0.062/GB (ap-northeast-1 list price)" in finding.message and "DynamoDB" in finding.message
+
+
+def test_finding_points_at_attribute_line(tmp_path: Path) -> None:
+    terraform = NETWORK + interface("sts", "sts").replace("private_dns_enabled = true", "private_dns_enabled = false")
+    (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE006"]
+    line = (tmp_path / "main.tf").read_text().splitlines()[finding.start_line - 1]
+    assert "private_dns_enabled = false" in line
+
+
+def test_suppression_comments(tmp_path: Path) -> None:
+    terraform = NETWORK + interface(
+        "sts",
+        "sts",
+        subnets="[aws_subnet.a.id]",
+        extra="# checkov:skip=VPCE005:sandbox\n"
+        "  # vpce-checks:skip=interface-endpoint-private-dns-disabled:uses endpoint DNS",
+    ).replace("private_dns_enabled = true", "private_dns_enabled = false")
+    findings = {f.rule_id: f for f in findings_of(tmp_path, terraform)}
+    assert findings["VPCE005"].suppressed and findings["VPCE005"].suppression_reason == "sandbox"
+    assert findings["VPCE006"].suppressed and findings["VPCE006"].suppression_reason == "uses endpoint DNS"
+
+
+def test_unparsable_file_is_a_finding_and_other_files_still_scanned(tmp_path: Path) -> None:
+    findings = findings_of(
+        tmp_path,
+        {
+            "broken.tf": 'resource "aws_vpc_endpoint" "x" {\n  vpc_id =\n}\n',
+            "main.tf": NETWORK + gateway("s3", "s3", extra=""),
+        },
+    )
+    assert {(f.rule_id, f.address) for f in findings} == {("VPCE000", ""), ("VPCE001", "aws_vpc_endpoint.s3")}
+    (broken,) = [f for f in findings if f.rule_id == "VPCE000"]
+    assert broken.file == "mod/broken.tf" and broken.start_line in (2, 3) and "invalid HCL" in broken.message

@@ -1,0 +1,142 @@
+"""The ``vpce-checks`` command line: scan, list rules, explain a rule."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from vpce_checks import __version__
+from vpce_checks.core.engine import UnknownRuleError, choose_rules
+from vpce_checks.core.findings import Severity
+from vpce_checks.core.registry import all_rules, find_rule
+from vpce_checks.docs import rules_table_text
+from vpce_checks.loader.module import LoadOptions
+from vpce_checks.reporters import FORMATS, render
+from vpce_checks.scan import scan_paths
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_ON = ("error", "warning", "info", "never")
+COMMANDS = ("scan", "rules", "explain")
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: exit code 2 with a message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (its help is the command's reference)."""
+    parser = argparse.ArgumentParser(
+        prog="vpce-checks",
+        description="Lint Terraform for broken, fragile and wasteful AWS VPC endpoint designs.",
+        epilog="Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"vpce-checks {__version__}")
+    commands = parser.add_subparsers(dest="command")
+
+    scan = commands.add_parser("scan", help="scan Terraform directories (the default command)")
+    scan.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    scan.add_argument("-f", "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    scan.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    scan.add_argument("--select", metavar="IDS", default="", help="only these rules (comma-separated IDs or slugs)")
+    scan.add_argument("--ignore", metavar="IDS", default="", help="skip these rules (comma-separated IDs or slugs)")
+    scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set an input variable")
+    scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="read input variables from FILE")
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", metavar="ID", help="rule ID or slug, e.g. VPCE008")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or (arguments[0] not in COMMANDS and arguments[0] not in ("-h", "--help", "--version")):
+        arguments.insert(0, "scan")
+    try:
+        options = build_parser().parse_args(arguments)
+    except SystemExit as exit_:
+        return EXIT_CLEAN if exit_.code == 0 else EXIT_ERROR
+    try:
+        if options.command == "rules":
+            return _list_rules(options.format)
+        if options.command == "explain":
+            return _explain(options.rule)
+        return _scan(options)
+    except UsageError as error:
+        print(f"vpce-checks: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        print(f"vpce-checks: internal error: {type(error).__name__}: {error}. Please report this.", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _scan(options: argparse.Namespace) -> int:
+    for path in options.paths:
+        if not os.path.exists(path):
+            raise UsageError(f"{path}: no such file or directory")
+    try:
+        rules = choose_rules(_ids(options.select), _ids(options.ignore))
+    except UnknownRuleError as error:
+        raise UsageError(str(error)) from error
+    load = LoadOptions(var_files=list(options.var_file), variables=_variables(options.var))
+    for path in load.var_files:
+        if not os.path.isfile(path):
+            raise UsageError(f"--var-file {path}: no such file")
+    result = scan_paths(options.paths, rules, load)
+    report = render(options.format, result.findings, rules)
+    if options.output:
+        with open(options.output, "w", encoding="utf-8") as handle:
+            handle.write(report)
+    else:
+        sys.stdout.write(report)
+    if options.fail_on == "never":
+        return EXIT_CLEAN
+    threshold = Severity(options.fail_on)
+    failing = [f for f in result.findings if not f.suppressed and f.severity.rank >= threshold.rank]
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _ids(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _variables(pairs: list[str]) -> dict[str, str]:
+    variables = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise UsageError(f"--var {pair!r}: expected NAME=VALUE")
+        variables[name.strip()] = value
+    return variables
+
+
+def _list_rules(fmt: str) -> int:
+    if fmt == "markdown":
+        from vpce_checks.docs import rules_table_markdown
+
+        sys.stdout.write(rules_table_markdown() + "\n")
+    else:
+        sys.stdout.write(rules_table_text())
+    return EXIT_CLEAN
+
+
+def _explain(key: str) -> int:
+    found = find_rule(key)
+    if found is None:
+        known = ", ".join(item.id for item in all_rules())
+        raise UsageError(f"unknown rule {key!r}; known rules: {known}")
+    sys.stdout.write(
+        f"{found.id} {found.slug} ({found.severity.value}, {found.category})\n{found.title}\n\n{found.docs}\n"
+    )
+    return EXIT_CLEAN

@@ -1,0 +1,63 @@
+"""Running the rules over a configuration and turning their violations into findings."""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from vpce_checks.core.findings import Finding
+from vpce_checks.core.model import Configuration, Suppression
+from vpce_checks.core.network import Network
+from vpce_checks.core.registry import Rule, all_rules, find_rule
+
+
+class UnknownRuleError(ValueError):
+    """A rule ID or slug that no rule has (from --select/--ignore or configuration)."""
+
+
+def choose_rules(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    """The rules to run: all of them, or only ``select``, minus ``ignore`` (IDs or slugs)."""
+
+    def resolve(keys: Iterable[str]) -> set[str]:
+        ids = set()
+        for key in keys:
+            found = find_rule(key)
+            if found is None:
+                raise UnknownRuleError(f"unknown rule {key!r} (see `vpce-checks rules`)")
+            ids.add(found.id)
+        return ids
+
+    selected, ignored = resolve(select), resolve(ignore)
+    return [item for item in all_rules() if (not selected or item.id in selected) and item.id not in ignored]
+
+
+def analyze(config: Configuration, rules: Sequence[Rule] | None = None) -> list[Finding]:
+    """Every finding of ``rules`` (default: all) on one configuration, sorted, suppressions applied."""
+    network = Network(config)
+    suppressions = {resource.address: resource.suppressions for resource in config.resources}
+    findings = set()
+    for item in all_rules() if rules is None else rules:
+        for found in item.check(network):
+            reason = _suppression_reason(item, suppressions.get(found.address, ()))
+            findings.add(
+                Finding(
+                    rule_id=item.id,
+                    slug=item.slug,
+                    severity=item.severity,
+                    message=found.message,
+                    file=found.location.file,
+                    start_line=found.location.start_line,
+                    end_line=found.location.end_line,
+                    address=found.address,
+                    vpc=found.vpc,
+                    suppressed=reason is not None,
+                    suppression_reason=reason,
+                )
+            )
+    return sorted(findings, key=lambda finding: finding.sort_key)
+
+
+def _suppression_reason(item: Rule, suppressions: Sequence[Suppression]) -> str | None:
+    for suppression in suppressions:
+        if suppression.rule.upper() == item.id or suppression.rule == item.slug:
+            return suppression.reason
+    return None

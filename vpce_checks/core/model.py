@@ -1,0 +1,95 @@
+"""The normalized model the rules see: resource instances of one Terraform configuration.
+
+Front ends (the python-hcl2 loader, later the checkov adapter) build it; the rules read it. It knows
+nothing of how the Terraform was parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping, Sequence
+
+from vpce_checks.core.values import Value
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something is written: a file (as given to the scanner) and a 1-based line range."""
+
+    file: str
+    start_line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``skip`` comment inside a resource block: which rule (ID or slug) and why."""
+
+    rule: str
+    reason: str
+    line: int
+
+
+@dataclass
+class Resource:
+    """One resource instance, with its attributes evaluated as far as they can be.
+
+    ``address`` is the full instance address (``aws_subnet.private[1]``,
+    ``aws_vpc_endpoint.this["ssm"]``). Nested blocks appear in ``attributes`` as lists of dicts.
+    ``certain`` is False when the resource may or may not exist (its ``count``/``for_each`` is
+    unknown); rules never raise findings on such a resource and never rely on its absence.
+    """
+
+    address: str
+    type: str
+    name: str
+    attributes: Mapping[str, Value]
+    location: Location
+    attribute_lines: Mapping[str, int] = field(default_factory=dict)
+    module: str = ""
+    certain: bool = True
+    suppressions: Sequence[Suppression] = ()
+
+    def get(self, name: str, default: Value = None) -> Value:
+        """The attribute's value, or ``default`` when it is not written."""
+        return self.attributes.get(name, default)
+
+    def has(self, name: str) -> bool:
+        """True when the attribute is written in the configuration."""
+        return name in self.attributes
+
+    def line_of(self, name: str) -> int:
+        """The line an attribute is written on, or the resource's first line."""
+        return self.attribute_lines.get(name, self.location.start_line)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Input the front end could not read (a parse error), reported as a finding of its own."""
+
+    message: str
+    location: Location
+
+
+@dataclass
+class Configuration:
+    """One Terraform module as Terraform sees it: every resource instance declared in a directory."""
+
+    directory: str
+    resources: list[Resource] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    region: Value = None
+    """The AWS provider's region when it is written in the configuration (for prices), else None."""
+
+    @cached_property
+    def _by_address(self) -> dict[str, Resource]:
+        return {resource.address: resource for resource in self.resources}
+
+    def resource(self, address: str) -> Resource | None:
+        """The resource instance with this full address, if the configuration declares it."""
+        return self._by_address.get(address)
+
+    def of_type(self, resource_type: str) -> list[Resource]:
+        """Every resource instance of one type, in declaration order."""
+        return [resource for resource in self.resources if resource.type == resource_type]

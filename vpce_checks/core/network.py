@@ -1,0 +1,335 @@
+"""What a configuration says about its network: endpoints, their attachments, VPCs, AZs and NAT.
+
+Rules read this view rather than raw attributes, so that provider defaults, association resources
+and unknown values are interpreted in one place. Wherever a fact cannot be known, the view says
+None (or ``complete=False``) and the rules stay silent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from vpce_checks.core.model import Configuration, Resource
+from vpce_checks.core.services import GATEWAY_SERVICES, Service, parse_service_name
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_bool, as_list, describe
+
+ENDPOINT = "aws_vpc_endpoint"
+ASSOCIATIONS = {
+    # association resource type: (attachment kind, the attribute naming the attached thing)
+    "aws_vpc_endpoint_route_table_association": ("route_tables", "route_table_id"),
+    "aws_vpc_endpoint_subnet_association": ("subnets", "subnet_id"),
+    "aws_vpc_endpoint_security_group_association": ("security_groups", "security_group_id"),
+}
+INLINE = {"route_tables": "route_table_ids", "subnets": "subnet_ids", "security_groups": "security_group_ids"}
+ANYWHERE = "0.0.0.0/0"
+
+
+@dataclass
+class Attachment:
+    """Route tables, subnets or security groups attached to an endpoint, inline or by association.
+
+    ``items`` holds what is known to be attached (each a ResourceRef, a literal ID, or an unknown
+    item of a known list); ``complete`` is False when more may be attached than can be seen.
+    """
+
+    items: list[Value] = field(default_factory=list)
+    complete: bool = True
+
+    @property
+    def certainly_empty(self) -> bool:
+        """True only when nothing is attached for sure."""
+        return self.complete and not self.items
+
+    @property
+    def certainly_present(self) -> bool:
+        """True when at least one item is attached for sure."""
+        return bool(self.items)
+
+
+@dataclass
+class Endpoint:
+    """One ``aws_vpc_endpoint`` instance as the rules see it."""
+
+    resource: Resource
+    service: Service
+    type: str | None
+    """Gateway, Interface, … (the provider default Gateway when omitted); None when unknown."""
+    private_dns: bool | None
+    vpc: str | None
+    """The key of its VPC: an ``aws_vpc`` address, a literal VPC ID, or ``unknown:<origin>``."""
+    route_tables: Attachment
+    subnets: Attachment
+    security_groups: Attachment
+
+    @property
+    def address(self) -> str:
+        """The endpoint's resource address."""
+        return self.resource.address
+
+    @property
+    def label(self) -> str:
+        """The service as messages name it (``ecr.dkr``), or the written ``service_name``."""
+        if self.service.name:
+            return self.service.name
+        return describe(self.resource.get("service_name"))
+
+    @property
+    def is_interface(self) -> bool:
+        """True when the endpoint is known to be an Interface endpoint."""
+        return self.type == "Interface"
+
+    @property
+    def is_gateway(self) -> bool:
+        """True when the endpoint is known to be a Gateway endpoint."""
+        return self.type == "Gateway"
+
+    @property
+    def impossible_gateway(self) -> bool:
+        """True for a Gateway endpoint of a service that has none (VPCE002's case).
+
+        Other rules about Gateway endpoints skip these: the type is the mistake, and a message
+        about its route tables would mislead.
+        """
+        return self.is_gateway and (
+            self.service.custom or (self.service.name is not None and self.service.name not in GATEWAY_SERVICES)
+        )
+
+    @property
+    def settled(self) -> bool:
+        """True when it certainly exists and its service and type are known."""
+        return self.resource.certain and self.service.name is not None and self.type is not None
+
+    def serves(self, service: str, endpoint_type: str | None = None) -> bool:
+        """True when it certainly exists and serves ``service`` (as ``endpoint_type`` if given)."""
+        return (
+            self.resource.certain
+            and self.service.name == service
+            and (endpoint_type is None or self.type == endpoint_type)
+        )
+
+
+@dataclass
+class Vpc:
+    """A VPC declared in the configuration, with what is known to sit in it.
+
+    ``judged`` is True when the rules may rely on absences in this VPC: the VPC itself is declared
+    for sure and no endpoint or route table elsewhere in the configuration might belong to it
+    unseen. Only then can "there is no S3 Gateway endpoint" be said.
+    """
+
+    resource: Resource
+    endpoints: list[Endpoint] = field(default_factory=list)
+    route_tables: list[Resource] = field(default_factory=list)
+    nat_route_tables: list[Resource] = field(default_factory=list)
+    nat_unknown: bool = False
+    """True when some route table's routes cannot be read, so NAT use is not known for sure."""
+    judged: bool = True
+
+    @property
+    def address(self) -> str:
+        """The VPC's resource address."""
+        return self.resource.address
+
+    @property
+    def absences_known(self) -> bool:
+        """True when "this VPC has no endpoint for X" can be said: judged, every endpoint settled."""
+        return self.judged and all(endpoint.settled for endpoint in self.endpoints)
+
+    def has_endpoint(self, service: str, endpoint_type: str | None = None) -> bool:
+        """True when an endpoint for ``service`` (of ``endpoint_type``) certainly exists here."""
+        return any(endpoint.serves(service, endpoint_type) for endpoint in self.endpoints)
+
+    def endpoints_for(self, service: str) -> list[Endpoint]:
+        """The endpoints that certainly exist here and serve ``service``."""
+        return [endpoint for endpoint in self.endpoints if endpoint.serves(service)]
+
+    @property
+    def region(self) -> str | None:
+        """The region its endpoints' service names agree on, if any say."""
+        regions = {endpoint.service.region for endpoint in self.endpoints if endpoint.service.region}
+        return regions.pop() if len(regions) == 1 else None
+
+
+class Network:
+    """The network view of one configuration, computed once and shared by every rule."""
+
+    def __init__(self, config: Configuration) -> None:
+        self.config = config
+
+    @cached_property
+    def endpoints(self) -> list[Endpoint]:
+        """Every endpoint instance, in declaration order."""
+        attachments = self._attachments()
+        return [
+            Endpoint(
+                resource=resource,
+                service=parse_service_name(resource.get("service_name")),
+                type=_endpoint_type(resource),
+                private_dns=_private_dns(resource),
+                vpc=self.vpc_key(resource.get("vpc_id")),
+                route_tables=attachments[resource.address]["route_tables"],
+                subnets=attachments[resource.address]["subnets"],
+                security_groups=attachments[resource.address]["security_groups"],
+            )
+            for resource in self.config.of_type(ENDPOINT)
+        ]
+
+    @cached_property
+    def vpcs(self) -> dict[str, Vpc]:
+        """The VPCs declared in the configuration, by address, with their endpoints and routes."""
+        vpcs = {resource.address: Vpc(resource, judged=resource.certain) for resource in self.config.of_type("aws_vpc")}
+        for endpoint in self.endpoints:
+            if endpoint.vpc in vpcs:
+                vpcs[endpoint.vpc].endpoints.append(endpoint)
+            elif endpoint.vpc is None or endpoint.vpc.startswith("unknown:"):
+                _unjudge(vpcs.values())
+        nat_routes = self._nat_routes_by_table()
+        for table in self.config.of_type("aws_route_table"):
+            key = self.vpc_key(table.get("vpc_id"))
+            if key not in vpcs:
+                if key is None or key.startswith("unknown:"):
+                    _unjudge(vpcs.values())
+                continue
+            vpc = vpcs[key]
+            vpc.route_tables.append(table)
+            sends_to_nat = _routes_to_nat(table.get("route")) if table.has("route") else False
+            sends_to_nat = sends_to_nat or nat_routes.get(table.address, False)
+            if sends_to_nat is None or not table.certain:
+                vpc.nat_unknown = True
+            elif sends_to_nat:
+                vpc.nat_route_tables.append(table)
+        if nat_routes.get("", False) is None:
+            for vpc in vpcs.values():
+                vpc.nat_unknown = True
+        return vpcs
+
+    def vpc_key(self, value: Value) -> str | None:
+        """A key that is equal for two endpoints in the same VPC, or None when nothing is known.
+
+        An ``aws_vpc`` of the configuration is keyed by its address; a literal ID by itself; an
+        unknown input by where it comes from, since two ``var.vpc_id`` are the same VPC.
+        """
+        if isinstance(value, ResourceRef):
+            return value.address if value.attribute == "id" else None
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Unknown) and value.origin:
+            return f"unknown:{value.origin}"
+        return None
+
+    def subnet_zones(self, subnets: Attachment) -> tuple[set[str], bool]:
+        """The AZs of the attached subnets, and whether every subnet's AZ is known.
+
+        AZs come from ``availability_zone`` or ``availability_zone_id`` of the referenced
+        ``aws_subnet``; the two kinds of name cannot be compared, so mixing them is "not known".
+        """
+        zones: set[str] = set()
+        all_known = subnets.complete
+        kinds: set[str] = set()
+        for item in subnets.items:
+            subnet = self._referenced(item, "aws_subnet")
+            zone: Value = None
+            if subnet is not None:
+                for attribute in ("availability_zone", "availability_zone_id"):
+                    value = subnet.get(attribute)
+                    if isinstance(value, str):
+                        zone, kind = value, attribute
+                        break
+            if isinstance(zone, str):
+                zones.add(zone)
+                kinds.add(kind)
+            else:
+                all_known = False
+        if len(kinds) > 1:
+            return zones, False
+        return zones, all_known
+
+    def _referenced(self, value: Value, resource_type: str) -> Resource | None:
+        if isinstance(value, ResourceRef):
+            resource = self.config.resource(value.address)
+            if resource is not None and resource.type == resource_type:
+                return resource
+        return None
+
+    def _attachments(self) -> dict[str, dict[str, Attachment]]:
+        endpoints = self.config.of_type(ENDPOINT)
+        result = {
+            endpoint.address: {kind: _inline_attachment(endpoint.get(attribute)) for kind, attribute in INLINE.items()}
+            for endpoint in endpoints
+        }
+        for association_type, (kind, attribute) in ASSOCIATIONS.items():
+            for association in self.config.of_type(association_type):
+                target = association.get("vpc_endpoint_id")
+                if isinstance(target, ResourceRef):
+                    if target.address in result:
+                        attachment = result[target.address][kind]
+                        if association.certain:
+                            attachment.items.append(association.get(attribute))
+                        else:
+                            attachment.complete = False
+                elif not isinstance(target, str):
+                    # Could be any endpoint of this configuration: none is known to lack it.
+                    for attachments in result.values():
+                        attachments[kind].complete = False
+        return result
+
+    def _nat_routes_by_table(self) -> dict[str, bool | None]:
+        """``aws_route`` resources: route table address -> sends 0.0.0.0/0 to a NAT (None: unknown).
+
+        The key ``""`` is None when some route's route table cannot be known.
+        """
+        tables: dict[str, bool | None] = {}
+        for route in self.config.of_type("aws_route"):
+            to_nat = _routes_to_nat([route.attributes])
+            table = route.get("route_table_id")
+            if isinstance(table, ResourceRef):
+                previous = tables.get(table.address, False)
+                if previous is not True:
+                    tables[table.address] = None if (to_nat is None or not route.certain) else (to_nat or previous)
+            elif not isinstance(table, str) and to_nat is not False:
+                tables[""] = None
+        return tables
+
+
+def _unjudge(vpcs: object) -> None:
+    for vpc in vpcs:  # type: ignore[attr-defined]
+        vpc.judged = False
+
+
+def _endpoint_type(resource: Resource) -> str | None:
+    value = resource.get("vpc_endpoint_type", "Gateway")
+    if value is None:
+        return "Gateway"
+    return value if isinstance(value, str) else None
+
+
+def _private_dns(resource: Resource) -> bool | None:
+    value = resource.get("private_dns_enabled", False)
+    return False if value is None else as_bool(value)
+
+
+def _inline_attachment(value: Value) -> Attachment:
+    items = as_list(value)
+    if items is None:
+        return Attachment(items=[], complete=False)
+    return Attachment(items=list(items))
+
+
+def _routes_to_nat(routes: Value) -> bool | None:
+    """Whether a list of routes sends 0.0.0.0/0 to a NAT gateway (None when it cannot be known)."""
+    entries = as_list(routes)
+    if entries is None:
+        return None
+    unknown = False
+    for entry in entries:
+        if not isinstance(entry, dict):
+            unknown = True
+            continue
+        destination = entry.get("cidr_block", entry.get("destination_cidr_block"))
+        nat = entry.get("nat_gateway_id")
+        if destination == ANYWHERE and nat is not None and nat != "":
+            return True
+        if isinstance(destination, (Unknown, ResourceRef, PartialString)) and nat is not None:
+            unknown = True
+    return None if unknown else False

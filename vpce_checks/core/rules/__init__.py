@@ -1,0 +1,1 @@
+"""One module per rule: its metadata, its documentation and its logic together."""

@@ -1,0 +1,75 @@
+"""VPCE006: an Interface endpoint for an AWS service with private DNS off."""
+
+from typing import Iterator
+
+from vpce_checks.core.findings import Severity
+from vpce_checks.core.network import Network
+from vpce_checks.core.registry import Violation, rule, violation
+
+
+@rule(
+    id="VPCE006",
+    slug="interface-endpoint-private-dns-disabled",
+    severity=Severity.WARNING,
+    category="reliability",
+    title="Interface endpoint for an AWS service has private DNS disabled",
+    resource_types=("aws_vpc_endpoint",),
+)
+def check(network: Network) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags an Interface endpoint for an AWS service whose `private_dns_enabled` is false, which is
+    the provider default when it is omitted. Endpoint services of other accounts
+    (`com.amazonaws.vpce.…`) are not flagged, and neither is an S3 Interface endpoint in a VPC that
+    also has an S3 Gateway endpoint (the usual design: the Gateway serves the VPC, the Interface
+    endpoint's own DNS names serve on-premises clients).
+
+    ## Why is this bad?
+    Without private DNS, the service's usual name (`ecr.api.us-east-1.amazonaws.com`) still
+    resolves to public addresses. SDKs, the ECS agent and the SSM agent keep using the public path
+    (through a NAT, or not at all) and the endpoint sits unused while it is billed, unless every
+    client is configured with the endpoint's own DNS name.
+
+    ## Example
+    ```hcl
+    resource "aws_vpc_endpoint" "ecr_dkr" {
+      vpc_id             = aws_vpc.main.id
+      service_name       = "com.amazonaws.us-east-1.ecr.dkr"
+      vpc_endpoint_type  = "Interface"
+      subnet_ids         = aws_subnet.private[*].id
+      security_group_ids = [aws_security_group.endpoints.id]
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_vpc_endpoint" "ecr_dkr" {
+      vpc_id              = aws_vpc.main.id
+      service_name        = "com.amazonaws.us-east-1.ecr.dkr"
+      vpc_endpoint_type   = "Interface"
+      subnet_ids          = aws_subnet.private[*].id
+      security_group_ids  = [aws_security_group.endpoints.id]
+      private_dns_enabled = true
+    }
+    ```
+
+    ## References
+    - [Private DNS for interface endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns)
+    """
+    for endpoint in network.endpoints:
+        if not (endpoint.resource.certain and endpoint.is_interface and endpoint.service.is_aws):
+            continue
+        if endpoint.private_dns is not False:
+            continue
+        vpc = network.vpcs.get(endpoint.vpc or "")
+        if endpoint.service.name == "s3" and vpc is not None and vpc.has_endpoint("s3", "Gateway"):
+            continue
+        written = endpoint.resource.has("private_dns_enabled")
+        how = "is set to false" if written else "is omitted (the provider default is false)"
+        yield violation(
+            endpoint.resource,
+            f"Interface endpoint for {endpoint.label}: private_dns_enabled {how}, so the service's usual "
+            "name keeps resolving to its public endpoint and clients bypass this endpoint. "
+            "Set private_dns_enabled = true.",
+            attribute="private_dns_enabled",
+        )

@@ -1,0 +1,84 @@
+"""VPCE008: ECR endpoints in a VPC with no S3 path for the image layers."""
+
+from typing import Iterator
+
+from vpce_checks.core.findings import Severity
+from vpce_checks.core.network import Endpoint, Network, Vpc
+from vpce_checks.core.prices import price_note, prices_for
+from vpce_checks.core.registry import Violation, rule, violation
+
+
+@rule(
+    id="VPCE008",
+    slug="ecr-endpoints-without-s3-gateway",
+    severity=Severity.ERROR,
+    category="reliability",
+    title="ECR endpoints without an S3 Gateway endpoint in the same VPC",
+    resource_types=("aws_vpc_endpoint",),
+)
+def check(network: Network) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a VPC that has `ecr.api` or `ecr.dkr` endpoints but no S3 Gateway endpoint. An S3
+    Interface endpoint with private DNS and subnets is accepted as the S3 path. The finding is
+    reported on the `ecr.dkr` endpoint (or `ecr.api` when it is alone). Only VPCs declared in the
+    scanned configuration are judged.
+
+    ## Why is this bad?
+    ECR keeps image layers in S3: `docker pull`, ECS, Fargate and EKS fetch the manifest through
+    ECR's endpoints and the layers from S3. With no NAT route, every image pull fails. With one,
+    every layer is fetched through the NAT gateway and pays its per-GB charge, which the free S3
+    Gateway endpoint avoids.
+
+    ## Example
+    ```hcl
+    resource "aws_vpc_endpoint" "ecr_api" { ... service_name = "com.amazonaws.us-east-1.ecr.api" ... }
+    resource "aws_vpc_endpoint" "ecr_dkr" { ... service_name = "com.amazonaws.us-east-1.ecr.dkr" ... }
+    # no S3 endpoint in the VPC
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_vpc_endpoint" "s3" {
+      vpc_id            = aws_vpc.main.id
+      service_name      = "com.amazonaws.us-east-1.s3"
+      vpc_endpoint_type = "Gateway"
+      route_table_ids   = aws_route_table.private[*].id
+    }
+    ```
+
+    ## References
+    - [Amazon ECR interface VPC endpoints: create the S3 gateway endpoint](https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html)
+    """
+    for vpc in network.vpcs.values():
+        if not vpc.absences_known:
+            continue
+        ecr = vpc.endpoints_for("ecr.dkr") or vpc.endpoints_for("ecr.api")
+        if not ecr or any(_is_s3_path(endpoint) for endpoint in vpc.endpoints):
+            continue
+        yield violation(ecr[0].resource, _message(network, vpc), vpc=vpc.address)
+
+
+def _is_s3_path(endpoint: Endpoint) -> bool:
+    if not endpoint.serves("s3"):
+        return False
+    if endpoint.is_gateway:
+        return True
+    return endpoint.is_interface and endpoint.private_dns is True and endpoint.subnets.certainly_present
+
+
+def _message(network: Network, vpc: Vpc) -> str:
+    start = f"VPC {vpc.address} has ECR endpoints but no S3 Gateway endpoint, and ECR serves image layers from S3"
+    if vpc.nat_route_tables:
+        prices = prices_for(vpc.region or _text(network.config.region))
+        return (
+            f"{start}: every layer goes through the NAT gateway at ${prices.nat_gb}/GB "
+            f"({price_note(prices)}). Add an S3 Gateway endpoint: it is free."
+        )
+    if vpc.nat_unknown:
+        return f"{start}: image pulls fail unless another route to S3 exists. Add an S3 Gateway endpoint."
+    return f"{start}: with no NAT route, every image pull fails. Add an S3 Gateway endpoint."
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,319 @@
+"""Reading Terraform files (native HCL and JSON syntax) into blocks of unevaluated expressions.
+
+Native files are parsed by python-hcl2 into its Lark parse tree; expressions stay as subtrees and
+are evaluated later by :mod:`vpce_checks.loader.evaluate`. JSON files give the same shapes, their
+string templates parsed by python-hcl2 too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import hcl2
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.tree import ParseTree
+
+from vpce_checks.core.model import Location, Problem
+
+
+@dataclass(frozen=True)
+class JsonValue:
+    """A value written in JSON syntax: strings in it are templates, the rest literal."""
+
+    value: Any
+
+
+Expression = Union[ParseTree, JsonValue]  # noqa: UP007
+"""An unevaluated expression: a python-hcl2 parse tree, or a value from a ``.tf.json`` file."""
+
+
+@dataclass
+class Body:
+    """The inside of a block: its attributes (with lines) and nested blocks, in order."""
+
+    attributes: dict[str, Expression] = field(default_factory=dict)
+    attribute_lines: dict[str, int] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """A block such as ``resource "aws_vpc_endpoint" "s3" { … }``."""
+
+    type: str
+    labels: list[str]
+    body: Body
+    location: Location
+
+
+class ParseError(Exception):
+    """A file that is not valid Terraform, with the line where reading stopped."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def read_file(path: str, display: str) -> list[Block]:
+    """The top-level blocks of one ``.tf`` or ``.tf.json`` file.
+
+    ``display`` is the file's name as findings show it. Raises :class:`ParseError`.
+    """
+    text = _read_text(path, display)
+    if path.endswith(".json"):
+        return _json_blocks(text, display)
+    return _hcl_blocks(parse_hcl(text, display), display)
+
+
+def read_attributes(path: str, display: str) -> Body:
+    """The attributes of a ``.tfvars`` or ``.tfvars.json`` file. Raises :class:`ParseError`."""
+    text = _read_text(path, display)
+    if path.endswith(".json"):
+        data = _load_json_object(text, display)
+        return Body(attributes={key: JsonValue(value) for key, value in data.items()})
+    return _hcl_body(subtree(parse_hcl(text, display), 0), display)
+
+
+def _read_text(path: str, display: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except UnicodeDecodeError as error:
+        line = _line_of_offset(path, error.start)
+        raise ParseError(Problem("file is not UTF-8 text", Location(display, line, line))) from error
+    except OSError as error:
+        raise ParseError(Problem(f"cannot read file: {error.strerror}", Location(display, 1, 1))) from error
+
+
+def _line_of_offset(path: str, offset: int) -> int:
+    with open(path, "rb") as handle:
+        return handle.read(offset).count(b"\n") + 1
+
+
+def parse_hcl(text: str, display: str) -> ParseTree:
+    """python-hcl2's parse tree of HCL text. Raises :class:`ParseError` with the failing line."""
+    try:
+        tree: ParseTree = hcl2.parses_to_tree(text)
+        return tree
+    except UnexpectedInput as error:
+        line = max(1, min(int(getattr(error, "line", 1) or 1), text.count("\n") + 1))
+        raise ParseError(Problem(_syntax_message(error), Location(display, line, line))) from error
+    except RecursionError as error:
+        raise ParseError(Problem("nesting is too deep to parse", Location(display, 1, 1))) from error
+
+
+def subtree(node: ParseTree, index: int) -> ParseTree:
+    """The child at ``index``, which the grammar guarantees to be a tree."""
+    child = node.children[index]
+    assert isinstance(child, Tree), f"{node.data}[{index}] is a token"
+    return child
+
+
+def parse_expression(text: str, display: str) -> ParseTree:
+    """The parse tree of one expression. Raises :class:`ParseError`."""
+    document = parse_hcl(f"x = {text}\n", display)
+    return subtree(subtree(subtree(document, 0), 0), 2)
+
+
+def _syntax_message(error: UnexpectedInput) -> str:
+    where = f"line {getattr(error, 'line', '?')}, column {getattr(error, 'column', '?')}"
+    if isinstance(error, UnexpectedEOF):
+        return f"invalid HCL: the file ends too early (unclosed block, string or bracket?) at {where}"
+    if isinstance(error, UnexpectedToken):
+        token = str(error.token).strip().splitlines()[0] if str(error.token).strip() else "end of line"
+        return f"invalid HCL: unexpected {token[:40]!r} at {where}"
+    if isinstance(error, UnexpectedCharacters):
+        return f"invalid HCL: unexpected character {error.char!r} at {where}"
+    return f"invalid HCL at {where}"
+
+
+def _line(tree: ParseTree) -> int:
+    return int(getattr(tree.meta, "line", 1)) if not tree.meta.empty else 1
+
+
+def _end_line(tree: ParseTree) -> int:
+    return int(getattr(tree.meta, "end_line", _line(tree))) if not tree.meta.empty else _line(tree)
+
+
+def _hcl_blocks(tree: ParseTree, display: str) -> list[Block]:
+    return _hcl_body(subtree(tree, 0), display).blocks
+
+
+def _hcl_body(body: ParseTree, display: str) -> Body:
+    result = Body()
+    for child in body.children:
+        if not isinstance(child, Tree):
+            continue
+        if child.data == "attribute":
+            name = _name_of(subtree(child, 0))
+            result.attributes[name] = subtree(child, 2)
+            result.attribute_lines[name] = _line(child)
+        elif child.data == "block":
+            result.blocks.append(_hcl_block(child, display))
+    return result
+
+
+def _hcl_block(tree: ParseTree, display: str) -> Block:
+    labels: list[str] = []
+    body: ParseTree | None = None
+    for child in tree.children:
+        if isinstance(child, Tree):
+            if child.data == "body":
+                body = child
+            elif child.data != "new_line_or_comment":
+                labels.append(_name_of(child))
+    assert body is not None, "the grammar guarantees a body"
+    location = Location(display, _line(tree), _end_line(tree))
+    return Block(labels[0], labels[1:], _hcl_body(body, display), location)
+
+
+def _name_of(tree: ParseTree) -> str:
+    """The text of an identifier, keyword or quoted label."""
+    if tree.data == "string":
+        return "".join(
+            str(part.children[0])
+            for part in tree.children
+            if isinstance(part, Tree) and isinstance(part.children[0], Token)
+        )
+    token = tree.children[0]
+    return str(token) if isinstance(token, Token) else _name_of(token)
+
+
+# JSON syntax ---------------------------------------------------------------------------------------
+
+# Block types whose JSON shape is {label: {label: body}} per level of labels.
+_LABELS = {
+    "resource": 2,
+    "data": 2,
+    "variable": 1,
+    "output": 1,
+    "module": 1,
+    "provider": 1,
+    "locals": 0,
+    "terraform": 0,
+}
+
+
+def _load_json_object(text: str, display: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParseError(
+            Problem(f"invalid JSON: {error.msg}", Location(display, error.lineno, error.lineno))
+        ) from error
+    if not isinstance(data, dict):
+        raise ParseError(Problem("a Terraform JSON file must hold one JSON object", Location(display, 1, 1)))
+    return data
+
+
+def _json_blocks(text: str, display: str) -> list[Block]:
+    data = _load_json_object(text, display)
+    lines = _JsonLines(text)
+    blocks: list[Block] = []
+    for block_type, content in data.items():
+        depth = _LABELS.get(block_type)
+        if depth is None:
+            continue
+        for labels, body in _json_levels(content, depth):
+            bodies = body if block_type == "provider" and isinstance(body, list) else [body]
+            for item in bodies:
+                if not isinstance(item, dict):
+                    continue
+                start = lines.find(labels[-1] if labels else block_type)
+                location = Location(display, start, start)
+                blocks.append(Block(block_type, labels, _json_body(item, lines), location))
+    return blocks
+
+
+def _json_levels(content: Any, depth: int) -> list[tuple[list[str], Any]]:
+    if depth == 0:
+        return [([], content)]
+    if not isinstance(content, dict):
+        return []
+    result = []
+    for key, inner in content.items():
+        for labels, body in _json_levels(inner, depth - 1):
+            result.append(([key, *labels], body))
+    return result
+
+
+def _json_body(data: dict[str, Any], lines: _JsonLines) -> Body:
+    body = Body()
+    for key, value in data.items():
+        if key == "//":
+            continue  # a comment, in JSON syntax
+        body.attributes[key] = JsonValue(value)
+        body.attribute_lines[key] = lines.find(key)
+    return body
+
+
+class _JsonLines:
+    """Approximate lines for JSON keys: the first line at or after the last found that has the key."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines()
+        self._cursor = 0
+
+    def find(self, key: str) -> int:
+        needle = json.dumps(key) + ""
+        for index in range(self._cursor, len(self._lines)):
+            if needle in self._lines[index]:
+                self._cursor = index
+                return index + 1
+        return self._cursor + 1
+
+
+_INTERPOLATION_START = re.compile(r"(?<!\$)\$\{")
+
+
+def template_to_hcl(text: str) -> str:
+    """A JSON-syntax template string rewritten as an HCL quoted string, for python-hcl2 to parse.
+
+    Literal text is escaped; the inside of each ``${ … }`` is copied as it is, since quotes in
+    there belong to the expression.
+    """
+    out = ['"']
+    index = 0
+    while index < len(text):
+        match = _INTERPOLATION_START.search(text, index)
+        if match is None:
+            out.append(_escape(text[index:]))
+            break
+        out.append(_escape(text[index : match.start()]))
+        end = _matching_brace(text, match.end())
+        out.append(text[match.start() : end])
+        index = end
+    out.append('"')
+    return "".join(out)
+
+
+def _escape(literal: str) -> str:
+    return (
+        literal.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """The index just past the ``}`` that closes an interpolation whose body starts at ``start``."""
+    depth, index, quote = 1, start, False
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quote = False
+        elif char == '"':
+            quote = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return len(text)

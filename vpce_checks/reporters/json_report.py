@@ -1,0 +1,59 @@
+"""The ``json`` format: a stable, versioned document for scripts (see ``docs/json-output.md``).
+
+Within ``"version": 1`` fields are only ever added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+from vpce_checks import __version__
+from vpce_checks.core.findings import Finding, Severity
+from vpce_checks.core.registry import Rule
+
+SCHEMA_VERSION = 1
+TOOL_NAME = "vpce-checks"
+
+
+def document(findings: Sequence[Finding]) -> dict[str, Any]:
+    """Build the JSON document as a dict, keys in their documented order."""
+    active = [finding for finding in findings if not finding.suppressed]
+    by_severity = {
+        severity.value: sum(1 for finding in active if finding.severity is severity)
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    }
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "summary": {
+            "total": len(active),
+            "suppressed": len(findings) - len(active),
+            "by_severity": by_severity,
+        },
+        "findings": [_finding(finding) for finding in findings],
+    }
+
+
+def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+    """Render ``findings`` (already sorted; order kept) as JSON, indented, ending with a newline.
+
+    ``rules`` is accepted for a uniform reporter interface; the JSON format does not list rules.
+    """
+    return json.dumps(document(findings), indent=2, sort_keys=False) + "\n"
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": finding.rule_id,
+        "slug": finding.slug,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "file": finding.file,
+        "start_line": finding.start_line,
+        "end_line": finding.end_line,
+        "address": finding.address,
+        "vpc": finding.vpc,
+        "suppressed": finding.suppressed,
+        "suppression_reason": finding.suppression_reason,
+    }

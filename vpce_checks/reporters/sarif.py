@@ -1,0 +1,123 @@
+"""The ``sarif`` format: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One run; ``tool.driver.rules`` lists every rule that ran, in the order given; each result points
+at its rule by ``ruleId`` and ``ruleIndex``. ``partialFingerprints["vpceChecks/v1"]`` hashes the
+rule, the resource address and the file (not the line), so a finding keeps its identity when the
+lines above it move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Sequence
+from urllib.parse import quote
+
+from vpce_checks import __version__
+from vpce_checks.core.findings import Finding, Severity
+from vpce_checks.core.registry import Rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+TOOL_NAME = "vpce-checks"
+INFORMATION_URI = "https://github.com/vpce-checks/vpce-checks"
+HELP_URI = "https://github.com/vpce-checks/vpce-checks/blob/main/docs/rules/{id}.md"
+FINGERPRINT_KEY = "vpceChecks/v1"
+
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+"""SARIF ``level`` of each severity."""
+
+# Characters left as they are in an artifact URI; anything else (spaces, '#', '?', non-ASCII...)
+# is percent-encoded so that the path is a valid URI reference.
+_URI_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def log(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, Any]:
+    """Build the SARIF log as a dict."""
+    indexes: dict[str, int] = {}
+    descriptors: list[dict[str, Any]] = []
+    for item in rules:
+        if item.id not in indexes:
+            indexes[item.id] = len(descriptors)
+            descriptors.append(_descriptor(item))
+    return {
+        "$schema": SCHEMA_URI,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": descriptors,
+                    }
+                },
+                "results": [_result(finding, indexes.get(finding.rule_id)) for finding in findings],
+            }
+        ],
+    }
+
+
+def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+    """Render ``findings`` (order kept) and the ``rules`` that ran as a SARIF 2.1.0 log, ending with a newline."""
+    return json.dumps(log(findings, rules), indent=2) + "\n"
+
+
+def fingerprint(finding: Finding) -> str:
+    """Return the line-independent fingerprint: sha256 hex of rule ID, address and file joined by NUL.
+
+    The file is taken with ``/`` separators, so the same finding on Windows has the same fingerprint.
+    """
+    key = "\0".join((finding.rule_id, finding.address, _posix(finding.file)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def artifact_uri(path: str) -> str:
+    """Turn a file path into a URI reference: forward slashes, unsafe characters percent-encoded."""
+    return quote(_posix(path), safe=_URI_SAFE)
+
+
+def _posix(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def _descriptor(item: Rule) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.slug,
+        "shortDescription": {"text": item.title},
+        "fullDescription": {"text": item.title},
+        "help": {"text": item.docs, "markdown": item.docs},
+        "helpUri": HELP_URI.format(id=item.id),
+        "defaultConfiguration": {"level": LEVELS[item.severity]},
+        "properties": {"tags": [item.category]},
+    }
+
+
+def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(finding.file)}}
+    if finding.start_line >= 1:  # SARIF lines are 1-based; an unknown line (0) gets no region
+        physical["region"] = {
+            "startLine": finding.start_line,
+            "endLine": max(finding.end_line, finding.start_line),
+        }
+    location: dict[str, Any] = {"physicalLocation": physical}
+    if finding.address:
+        location["logicalLocations"] = [{"fullyQualifiedName": finding.address, "kind": "resource"}]
+
+    result: dict[str, Any] = {"ruleId": finding.rule_id}
+    if rule_index is not None:
+        result["ruleIndex"] = rule_index
+    result["level"] = LEVELS[finding.severity]
+    result["message"] = {"text": finding.message}
+    result["locations"] = [location]
+    result["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint(finding)}
+    if finding.suppressed:
+        suppression: dict[str, Any] = {"kind": "inSource"}
+        if finding.suppression_reason:
+            suppression["justification"] = finding.suppression_reason
+        result["suppressions"] = [suppression]
+    if finding.vpc:
+        result["properties"] = {"vpc": finding.vpc}
+    return result

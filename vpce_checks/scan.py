@@ -1,0 +1,49 @@
+"""Scanning paths: discover the modules, load each with the hcl2 front end, run the rules."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Sequence
+
+from vpce_checks.core.engine import analyze
+from vpce_checks.core.findings import Finding
+from vpce_checks.core.model import Configuration, Location, Problem
+from vpce_checks.core.registry import Rule
+from vpce_checks.loader.discover import module_directories
+from vpce_checks.loader.module import LoadOptions, load_directory
+
+
+@dataclass
+class ScanResult:
+    """The findings of a scan and how many modules it read."""
+
+    findings: list[Finding] = field(default_factory=list)
+    modules: int = 0
+
+
+def scan_paths(paths: Sequence[str], rules: Sequence[Rule], options: LoadOptions | None = None) -> ScanResult:
+    """Scan every module under ``paths``; a module that cannot be read is reported, not fatal."""
+    result = ScanResult()
+    seen: set[str] = set()
+    for path in paths:
+        for directory in module_directories(path):
+            real = os.path.realpath(directory)
+            if real in seen:
+                continue
+            seen.add(real)
+            result.modules += 1
+            result.findings.extend(analyze(_load(directory, options), rules))
+    result.findings.sort(key=lambda finding: finding.sort_key)
+    return result
+
+
+def _load(directory: str, options: LoadOptions | None) -> Configuration:
+    display = PurePath(os.path.normpath(directory)).as_posix()
+    try:
+        return load_directory(directory, display, options)
+    except OSError as error:
+        config = Configuration(directory=display)
+        config.problems.append(Problem(f"cannot read directory: {error.strerror}", Location(display, 1, 1)))
+        return config
