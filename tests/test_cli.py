@@ -180,3 +180,25 @@ def test_scan_writes_nothing_into_the_tree(tmp_path: Path, capsys: pytest.Captur
     for fmt in ("text", "json", "sarif"):
         run([str(directory), "-f", fmt], capsys)
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_an_internal_error_in_one_module_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vpce_checks.scan as scan
+
+    module(tmp_path, ERROR, "a")
+    module(tmp_path, ERROR, "b")
+    real = scan.load_directory
+
+    def failing(directory: str, display: str, options: object = None) -> object:
+        if directory.endswith("a"):
+            raise ValueError("boom")
+        return real(directory, display, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan, "load_directory", failing)
+    code, out, err = run([str(tmp_path), "-f", "json"], capsys)
+    findings = json.loads(out)["findings"]
+    assert code == 1 and err == ""
+    assert {(f["rule_id"], Path(f["file"]).name) for f in findings} == {("VPCE000", "a"), ("VPCE001", "main.tf")}
+    assert "internal error" in findings[0]["message"] or "internal error" in findings[1]["message"]

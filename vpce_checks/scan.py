@@ -34,16 +34,19 @@ def scan_paths(paths: Sequence[str], rules: Sequence[Rule], options: LoadOptions
                 continue
             seen.add(real)
             result.modules += 1
-            result.findings.extend(analyze(_load(directory, options), rules))
+            result.findings.extend(_analyze_module(directory, rules, options))
     result.findings.sort(key=lambda finding: finding.sort_key)
     return result
 
 
-def _load(directory: str, options: LoadOptions | None) -> Configuration:
+def _analyze_module(directory: str, rules: Sequence[Rule], options: LoadOptions | None) -> list[Finding]:
+    """The findings of one module; a failure is reported as a finding so other modules still run."""
     display = PurePath(os.path.normpath(directory)).as_posix()
     try:
-        return load_directory(directory, display, options)
+        return analyze(load_directory(directory, display, options), rules)
     except OSError as error:
-        config = Configuration(directory=display)
-        config.problems.append(Problem(f"cannot read directory: {error.strerror}", Location(display, 1, 1)))
-        return config
+        message = f"cannot read directory: {error.strerror}"
+    except Exception as error:  # noqa: BLE001 - one module's failure must not hide the others
+        message = f"internal error while analysing this module ({type(error).__name__}: {error}); please report it"
+    config = Configuration(directory=display, problems=[Problem(message, Location(display, 1, 1))])
+    return analyze(config, [item for item in rules if item.id == "VPCE000"])

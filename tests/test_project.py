@@ -1,0 +1,69 @@
+"""Project-wide promises: a standard-library core, complete rule docs, generated files up to date."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+from vpce_checks.core.registry import CATEGORIES, DOC_SECTIONS, all_rules
+from vpce_checks.docs import generated_files
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ROOT / "vpce_checks" / "core"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
+def test_core_imports_only_the_standard_library(path: Path) -> None:
+    outside = {name for name in imported_modules(path) if name not in sys.stdlib_module_names and name != "vpce_checks"}
+    assert outside == set()
+
+
+@pytest.mark.parametrize("path", sorted(CORE.rglob("*.py")), ids=lambda p: str(p.relative_to(CORE)))
+def test_core_does_not_reach_into_front_ends(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "vpce_checks.loader" not in text and "vpce_checks.reporters" not in text
+
+
+def test_only_the_loader_imports_hcl2() -> None:
+    importers = {
+        path.relative_to(ROOT).parts[1]
+        for path in (ROOT / "vpce_checks").rglob("*.py")
+        if {"hcl2", "lark"} & imported_modules(path)
+    }
+    assert importers == {"loader"}
+
+
+def test_rule_metadata() -> None:
+    rules = all_rules()
+    assert len({item.id for item in rules}) == len({item.slug for item in rules}) == len(rules) == 15
+    for item in rules:
+        assert item.category in CATEGORIES
+        assert item.title and item.slug == item.slug.lower() and " " not in item.slug
+        assert not item.slug.startswith(("no-", "disallow-")), "name the flagged pattern"
+        for section in DOC_SECTIONS:
+            assert section in item.docs, f"{item.id} docs lack {section}"
+
+
+def test_generated_docs_are_up_to_date() -> None:
+    files = generated_files(ROOT)
+    stale = [str(path.relative_to(ROOT)) for path, content in files.items() if path.read_text() != content]
+    assert stale == [], "run `make docs`"
+
+
+def test_every_rule_page_exists_and_no_stray_pages() -> None:
+    pages = {path.stem for path in (ROOT / "docs" / "rules").glob("*.md")}
+    assert pages == {item.id for item in all_rules()}
