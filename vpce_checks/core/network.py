@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from vpce_checks.core.model import Configuration, Resource
+from vpce_checks.core.prices import RegionPrices, prices_for
 from vpce_checks.core.services import GATEWAY_SERVICES, Service, parse_service_name
 from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_bool, as_list, describe
 
@@ -203,6 +204,11 @@ class Network:
             for vpc in vpcs.values():
                 vpc.nat_unknown = True
         return vpcs
+
+    def prices(self, vpc: Vpc) -> RegionPrices:
+        """List prices for a VPC's region: from its endpoints' service names, else the provider's."""
+        provider_region = self.config.region if isinstance(self.config.region, str) else None
+        return prices_for(vpc.region or provider_region)
 
     def vpc_key(self, value: Value) -> str | None:
         """A key that is equal for two endpoints in the same VPC, or None when nothing is known.

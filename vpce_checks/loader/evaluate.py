@@ -270,37 +270,20 @@ class Evaluator:
 
     def _for_tuple_expr(self, node: ParseTree) -> Any:
         intro, value_node, *rest = _subtrees(node)
-        condition = rest[0] if rest else None
-        result = []
-        for bindings in self._for_bindings(intro):
-            if bindings is None:
-                return Unknown()
-            inner = Evaluator(Bindings(self.scope, bindings))
-            if condition is not None:
-                keep = to_bool(inner.tree(_subtrees(condition)[0]))
-                if keep is None:
-                    return Unknown()
-                if not keep:
-                    continue
-            result.append(inner.tree(value_node))
-        return result
+        iterations = self._for_iterations(intro, rest[0] if rest else None)
+        if iterations is None:
+            return Unknown()
+        return [inner.tree(value_node) for inner in iterations]
 
     def _for_object_expr(self, node: ParseTree) -> Any:
         subtrees = _subtrees(node)
         intro, key_node, value_node = subtrees[:3]
-        condition = subtrees[3] if len(subtrees) > 3 else None
+        iterations = self._for_iterations(intro, subtrees[3] if len(subtrees) > 3 else None)
+        if iterations is None:
+            return Unknown()
         grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
         result: dict[str, Any] = {}
-        for bindings in self._for_bindings(intro):
-            if bindings is None:
-                return Unknown()
-            inner = Evaluator(Bindings(self.scope, bindings))
-            if condition is not None:
-                keep = to_bool(inner.tree(_subtrees(condition)[0]))
-                if keep is None:
-                    return Unknown()
-                if not keep:
-                    continue
+        for inner in iterations:
             key = inner.tree(key_node)
             if isinstance(key, (int, float)) and not isinstance(key, bool):
                 key = _number_text(key)
@@ -314,6 +297,22 @@ class Evaluator:
             else:
                 result[key] = value
         return result
+
+    def _for_iterations(self, intro: ParseTree, condition: ParseTree | None) -> list[Evaluator] | None:
+        """An evaluator per kept iteration of a for expression; None when that cannot be known."""
+        iterations = []
+        for bindings in self._for_bindings(intro):
+            if bindings is None:
+                return None
+            inner = Evaluator(Bindings(self.scope, bindings))
+            if condition is not None:
+                keep = to_bool(inner.tree(_subtrees(condition)[0]))
+                if keep is None:
+                    return None
+                if not keep:
+                    continue
+            iterations.append(inner)
+        return iterations
 
     def _for_bindings(self, intro: ParseTree) -> Iterator[dict[str, Any] | None]:
         """Each iteration's variables; one None when the collection is unknown."""

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.network import Endpoint, Network, Vpc
-from vpce_checks.core.prices import price_note, prices_for
+from vpce_checks.core.prices import price_note
 from vpce_checks.core.registry import Violation, rule, violation
 
 
@@ -70,7 +70,7 @@ def _is_s3_path(endpoint: Endpoint) -> bool:
 def _message(network: Network, vpc: Vpc) -> str:
     start = f"VPC {vpc.address} has ECR endpoints but no S3 Gateway endpoint, and ECR serves image layers from S3"
     if vpc.nat_route_tables:
-        prices = prices_for(vpc.region or _text(network.config.region))
+        prices = network.prices(vpc)
         return (
             f"{start}: every layer goes through the NAT gateway at ${prices.nat_gb}/GB "
             f"({price_note(prices)}). Add an S3 Gateway endpoint: it is free."
@@ -78,7 +78,3 @@ def _message(network: Network, vpc: Vpc) -> str:
     if vpc.nat_unknown:
         return f"{start}: image pulls fail unless another route to S3 exists. Add an S3 Gateway endpoint."
     return f"{start}: with no NAT route, every image pull fails. Add an S3 Gateway endpoint."
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None

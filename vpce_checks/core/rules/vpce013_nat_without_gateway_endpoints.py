@@ -4,7 +4,7 @@ from typing import Iterator
 
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.network import Network
-from vpce_checks.core.prices import HOURS_PER_MONTH, price_note, prices_for
+from vpce_checks.core.prices import HOURS_PER_MONTH, price_note
 from vpce_checks.core.registry import Violation, rule, violation
 
 NAMES = {"s3": "S3", "dynamodb": "DynamoDB"}
@@ -65,7 +65,7 @@ def check(network: Network) -> Iterator[Violation]:
         missing = [service for service in NAMES if not vpc.has_endpoint(service, "Gateway")]
         if not missing:
             continue
-        prices = prices_for(vpc.region or _text(network.config.region))
+        prices = network.prices(vpc)
         tables = ", ".join(table.address for table in vpc.nat_route_tables)
         services = " and ".join(NAMES[service] for service in missing)
         extra = ""
@@ -81,7 +81,3 @@ def check(network: Network) -> Iterator[Violation]:
             f"Gateway endpoint is free.{extra} Add a Gateway endpoint for {services} on these route tables.",
             vpc=vpc.address,
         )
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
