@@ -33,7 +33,7 @@ resource "aws_vpc_endpoint" "sts" {
   vpc_id             = aws_vpc.main.id
   service_name       = "com.amazonaws.us-east-1.sts"
   vpc_endpoint_type  = "Interface"
-  subnet_ids         = ["subnet-1"]
+  subnet_ids         = ["subnet-1", "subnet-2"]
   security_group_ids = ["sg-1"]
 }
 """

@@ -162,7 +162,16 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
         + interface("sts", "sts", subnets="[aws_subnet.a.id, aws_subnet.u.id]"),
         set(),
     ),
-    "005 literal subnet ids": ("VPCE005", interface("sts", "sts", subnets='["subnet-1"]'), set()),
+    "005 literal subnet ids, azs unknown": (
+        "VPCE005",
+        interface("sts", "sts", subnets='["subnet-1", "subnet-2"]'),
+        set(),
+    ),
+    "005 one subnet of unknown az": (
+        "VPCE005",
+        'variable "subnet" {}\n' + interface("sts", "sts", subnets="[var.subnet]"),
+        {("VPCE005", "aws_vpc_endpoint.sts")},
+    ),
     "006 private dns omitted": (
         "VPCE006",
         interface("sts", "sts").replace("  private_dns_enabled = true\n", ""),
@@ -184,6 +193,28 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
         "VPCE006",
         gateway("s3", "s3")
         + interface("s3_interface", "s3").replace("private_dns_enabled = true", "private_dns_enabled = false"),
+        set(),
+    ),
+    "006 private dns set by its own resource": (
+        "VPCE006",
+        interface("sts", "sts").replace("  private_dns_enabled = true\n", "")
+        + 'resource "aws_vpc_endpoint_private_dns" "sts" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  private_dns_enabled = true\n}\n",
+        set(),
+    ),
+    "006 dynamodb interface beside dynamodb gateway": (
+        "VPCE006",
+        gateway("ddb", "dynamodb")
+        + interface("ddb_interface", "dynamodb").replace("private_dns_enabled = true", "private_dns_enabled = false"),
+        set(),
+    ),
+    "006 s3 interface beside s3 gateway in an input vpc": (
+        "VPCE006",
+        'variable "vpc_id" {}\n'
+        + (
+            gateway("s3", "s3")
+            + interface("s3_interface", "s3").replace("private_dns_enabled = true", "private_dns_enabled = false")
+        ).replace("aws_vpc.main.id", "var.vpc_id"),
         set(),
     ),
     "007 route tables on interface": (
@@ -236,6 +267,34 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
         + gateway("s3", "s3", extra="count = var.with_s3 ? 1 : 0\n  route_table_ids = [aws_route_table.private.id]"),
         set(),
     ),
+    "008 partner endpoint does not hide a missing s3": (
+        "VPCE008",
+        interface("ecr_api", "ecr.api")
+        + interface("ecr_dkr", "ecr.dkr")
+        + interface("partner", "x").replace("com.amazonaws.us-east-1.x", "com.amazonaws.vpce.us-east-1.vpce-svc-0abc"),
+        {("VPCE008", "aws_vpc_endpoint.ecr_dkr")},
+    ),
+    "008 endpoint of unknown vpc that is not s3": (
+        "VPCE008",
+        'variable "other_vpc" {}\n'
+        + interface("ecr_api", "ecr.api")
+        + interface("ecr_dkr", "ecr.dkr")
+        + interface("sts", "sts").replace("aws_vpc.main.id", "var.other_vpc"),
+        {("VPCE008", "aws_vpc_endpoint.ecr_dkr")},
+    ),
+    "008 endpoint of unknown vpc that could be s3": (
+        "VPCE008",
+        'variable "other_vpc" {}\n'
+        + interface("ecr_api", "ecr.api")
+        + interface("ecr_dkr", "ecr.dkr")
+        + gateway("s3", "s3").replace("aws_vpc.main.id", "var.other_vpc"),
+        set(),
+    ),
+    "008 silent when a file of the module cannot be read": (
+        "VPCE008",
+        interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr") + "\nresource {\n",
+        set(),
+    ),
     "009 dkr alone": (
         "VPCE009",
         interface("ecr_dkr", "ecr.dkr") + gateway("s3", "s3"),
@@ -248,6 +307,22 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
         {("VPCE010", "aws_vpc_endpoint.ssmmessages")},
     ),
     "010 ssm alone is parameter store": ("VPCE010", interface("ssm", "ssm"), set()),
+    "010 a maybe-existing s3 endpoint does not hide it": (
+        "VPCE010",
+        'variable "with_s3" {}\n'
+        + interface("ssm", "ssm")
+        + interface("ssmmessages", "ssmmessages")
+        + gateway("s3", "s3", extra="count = var.with_s3 ? 1 : 0"),
+        {("VPCE010", "aws_vpc_endpoint.ssmmessages")},
+    ),
+    "010 a maybe-existing ec2messages endpoint": (
+        "VPCE010",
+        'variable "with_ec2messages" {}\n'
+        + interface("ssm", "ssm")
+        + interface("ssmmessages", "ssmmessages")
+        + interface("ec2messages", "ec2messages", extra="count = var.with_ec2messages ? 1 : 0"),
+        set(),
+    ),
     "010 full set": (
         "VPCE010",
         interface("ssm", "ssm") + interface("ssmmessages", "ssmmessages") + interface("ec2messages", "ec2messages"),
@@ -285,6 +360,13 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
         "VPCE013",
         'resource "aws_route" "nat" {\n  route_table_id = aws_route_table.private.id\n'
         '  destination_cidr_block = "0.0.0.0/0"\n  nat_gateway_id = "nat-123"\n}\n',
+        {("VPCE013", "aws_vpc.main")},
+    ),
+    "013 nat in the default route table": (
+        "VPCE013",
+        'resource "aws_default_route_table" "main" {\n'
+        "  default_route_table_id = aws_vpc.main.default_route_table_id\n"
+        '  route {\n    cidr_block = "0.0.0.0/0"\n    nat_gateway_id = "nat-1"\n  }\n}\n',
         {("VPCE013", "aws_vpc.main")},
     ),
     "013 nat with both gateways": (
@@ -360,6 +442,16 @@ def test_region_prices_follow_service_names(tmp_path: Path) -> None:
     )
     (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE013"]
     assert "$0.062/GB (ap-northeast-1 list price)" in finding.message and "DynamoDB" in finding.message
+
+
+def test_private_dns_resource_reaches_the_vpc_dns_rule(tmp_path: Path) -> None:
+    terraform = (
+        NETWORK.replace("  enable_dns_hostnames = true\n", "")
+        + interface("sts", "sts").replace("  private_dns_enabled = true\n", "")
+        + 'resource "aws_vpc_endpoint_private_dns" "sts" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  private_dns_enabled = true\n}\n"
+    )
+    assert {f.rule_id for f in findings_of(tmp_path, terraform)} == {"VPCE012"}
 
 
 def test_finding_points_at_attribute_line(tmp_path: Path) -> None:

@@ -96,10 +96,14 @@ class Endpoint:
             self.service.custom or (self.service.name is not None and self.service.name not in GATEWAY_SERVICES)
         )
 
-    @property
-    def settled(self) -> bool:
-        """True when it certainly exists and its service and type are known."""
-        return self.resource.certain and self.service.name is not None and self.type is not None
+    def could_serve(self, service: str, endpoint_type: str | None = None) -> bool:
+        """False only when it certainly does not serve ``service`` as ``endpoint_type``.
+
+        An endpoint that may not exist, or whose service or type is unknown, could.
+        """
+        name_could = self.service.name == service or (self.service.name is None and not self.service.custom)
+        type_could = endpoint_type is None or self.type is None or self.type == endpoint_type
+        return name_could and type_could
 
     def serves(self, service: str, endpoint_type: str | None = None) -> bool:
         """True when it certainly exists and serves ``service`` (as ``endpoint_type`` if given)."""
@@ -114,13 +118,14 @@ class Endpoint:
 class Vpc:
     """A VPC declared in the configuration, with what is known to sit in it.
 
-    ``judged`` is True when the rules may rely on absences in this VPC: the VPC itself is declared
-    for sure and no endpoint or route table elsewhere in the configuration might belong to it
-    unseen. Only then can "there is no S3 Gateway endpoint" be said.
+    ``judged`` is True when the rules may rely on absences in this VPC at all: the VPC certainly
+    exists and every file of the module could be read. ``strays`` are the configuration's endpoints
+    whose VPC is unknown: any of them may sit here, so they count as "could be here".
     """
 
     resource: Resource
     endpoints: list[Endpoint] = field(default_factory=list)
+    strays: list[Endpoint] = field(default_factory=list)
     route_tables: list[Resource] = field(default_factory=list)
     nat_route_tables: list[Resource] = field(default_factory=list)
     nat_unknown: bool = False
@@ -133,9 +138,13 @@ class Vpc:
         return self.resource.address
 
     @property
-    def absences_known(self) -> bool:
-        """True when "this VPC has no endpoint for X" can be said: judged, every endpoint settled."""
-        return self.judged and all(endpoint.settled for endpoint in self.endpoints)
+    def candidates(self) -> list[Endpoint]:
+        """Every endpoint that is or may be in this VPC."""
+        return [*self.endpoints, *self.strays]
+
+    def lacks(self, service: str, endpoint_type: str | None = None) -> bool:
+        """True when no endpoint for ``service`` (of ``endpoint_type``) can be in this VPC."""
+        return self.judged and not any(endpoint.could_serve(service, endpoint_type) for endpoint in self.candidates)
 
     def has_endpoint(self, service: str, endpoint_type: str | None = None) -> bool:
         """True when an endpoint for ``service`` (of ``endpoint_type``) certainly exists here."""
@@ -162,12 +171,13 @@ class Network:
     def endpoints(self) -> list[Endpoint]:
         """Every endpoint instance, in declaration order."""
         attachments = self._attachments()
+        private_dns = self._private_dns_resources()
         return [
             Endpoint(
                 resource=resource,
                 service=parse_service_name(resource.get("service_name")),
                 type=_endpoint_type(resource),
-                private_dns=_private_dns(resource),
+                private_dns=private_dns.get(resource.address, _private_dns(resource)),
                 vpc=self.vpc_key(resource.get("vpc_id")),
                 route_tables=attachments[resource.address]["route_tables"],
                 subnets=attachments[resource.address]["subnets"],
@@ -179,18 +189,25 @@ class Network:
     @cached_property
     def vpcs(self) -> dict[str, Vpc]:
         """The VPCs declared in the configuration, by address, with their endpoints and routes."""
-        vpcs = {resource.address: Vpc(resource, judged=resource.certain) for resource in self.config.of_type("aws_vpc")}
+        readable = not self.config.problems  # an unreadable file may hold what seems absent
+        vpcs = {
+            resource.address: Vpc(resource, judged=resource.certain and readable)
+            for resource in self.config.of_type("aws_vpc")
+        }
+        strays = [
+            endpoint for endpoint in self.endpoints if endpoint.vpc is None or endpoint.vpc.startswith("unknown:")
+        ]
+        for vpc in vpcs.values():
+            vpc.strays = strays
         for endpoint in self.endpoints:
             if endpoint.vpc in vpcs:
                 vpcs[endpoint.vpc].endpoints.append(endpoint)
-            elif endpoint.vpc is None or endpoint.vpc.startswith("unknown:"):
-                _unjudge(vpcs.values())
         nat_routes = self._nat_routes_by_table()
-        for table in self.config.of_type("aws_route_table"):
-            key = self.vpc_key(table.get("vpc_id"))
+        for table, key in self._route_tables():
             if key not in vpcs:
                 if key is None or key.startswith("unknown:"):
-                    _unjudge(vpcs.values())
+                    for vpc in vpcs.values():
+                        vpc.nat_unknown = True  # this table, maybe with a NAT route, may be in any VPC
                 continue
             vpc = vpcs[key]
             vpc.route_tables.append(table)
@@ -204,6 +221,25 @@ class Network:
             for vpc in vpcs.values():
                 vpc.nat_unknown = True
         return vpcs
+
+    def _route_tables(self) -> list[tuple[Resource, str | None]]:
+        """Route tables with their VPC keys; a default route table belongs to the VPC it names."""
+        tables = [(table, self.vpc_key(table.get("vpc_id"))) for table in self.config.of_type("aws_route_table")]
+        for table in self.config.of_type("aws_default_route_table"):
+            owner = table.get("default_route_table_id")
+            key = (
+                owner.address
+                if isinstance(owner, ResourceRef) and owner.attribute == "default_route_table_id"
+                else None
+            )
+            tables.append((table, key))
+        return tables
+
+    def same_vpc(self, endpoint: Endpoint) -> list[Endpoint]:
+        """The other endpoints certainly in the same VPC as ``endpoint`` (same VPC key)."""
+        if endpoint.vpc is None:
+            return []
+        return [other for other in self.endpoints if other.vpc == endpoint.vpc and other is not endpoint]
 
     def prices(self, vpc: Vpc) -> RegionPrices:
         """List prices for a VPC's region: from its endpoints' service names, else the provider's."""
@@ -280,6 +316,22 @@ class Network:
                         attachments[kind].complete = False
         return result
 
+    def _private_dns_resources(self) -> dict[str, bool | None]:
+        """Private DNS set by ``aws_vpc_endpoint_private_dns`` resources, by endpoint address.
+
+        Such a resource overrides the endpoint's own (omitted) ``private_dns_enabled``; one whose
+        endpoint cannot be known makes every endpoint's private DNS unknown.
+        """
+        settings: dict[str, bool | None] = {}
+        for setting in self.config.of_type("aws_vpc_endpoint_private_dns"):
+            target = setting.get("vpc_endpoint_id")
+            value = as_bool(setting.get("private_dns_enabled")) if setting.certain else None
+            if isinstance(target, ResourceRef):
+                settings[target.address] = value
+            elif not isinstance(target, str):
+                return {endpoint.address: None for endpoint in self.config.of_type(ENDPOINT)}
+        return settings
+
     def _nat_routes_by_table(self) -> dict[str, bool | None]:
         """``aws_route`` resources: route table address -> sends 0.0.0.0/0 to a NAT (None: unknown).
 
@@ -296,11 +348,6 @@ class Network:
             elif not isinstance(table, str) and to_nat is not False:
                 tables[""] = None
         return tables
-
-
-def _unjudge(vpcs: object) -> None:
-    for vpc in vpcs:  # type: ignore[attr-defined]
-        vpc.judged = False
 
 
 def _endpoint_type(resource: Resource) -> str | None:

@@ -20,7 +20,8 @@ def check(network: Network) -> Iterator[Violation]:
     ## What it does
     Flags an Interface endpoint whose subnets all lie in one Availability Zone. The AZ of each
     subnet is read from the `availability_zone` or `availability_zone_id` of the `aws_subnet` it
-    refers to; when any subnet's AZ cannot be known, the rule stays silent.
+    refers to. A single subnet is one AZ even when its AZ is unknown; otherwise, when any subnet's
+    AZ cannot be known, the rule stays silent.
 
     ## Why is this bad?
     The endpoint's network interfaces live only in that AZ. When the AZ fails, workloads in the
@@ -59,8 +60,10 @@ def check(network: Network) -> Iterator[Violation]:
         if not (endpoint.resource.certain and endpoint.is_interface and endpoint.subnets.certainly_present):
             continue
         zones, all_known = network.subnet_zones(endpoint.subnets)
-        if all_known and len(zones) < 2:
-            where = ", ".join(sorted(zones)) or "one AZ"
+        # One subnet is one AZ, whether or not its AZ can be known.
+        single = endpoint.subnets.complete and len(endpoint.subnets.items) == 1
+        if single or (all_known and len(zones) < 2):
+            where = ", ".join(sorted(zones)) or "its only subnet's AZ"
             yield violation(
                 endpoint.resource,
                 f"Interface endpoint for {endpoint.label} has subnets in only one AZ ({where}): an outage "

@@ -5,6 +5,7 @@ from typing import Iterator
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.network import Network
 from vpce_checks.core.registry import Violation, rule, violation
+from vpce_checks.core.services import GATEWAY_SERVICES
 
 
 @rule(
@@ -20,9 +21,11 @@ def check(network: Network) -> Iterator[Violation]:
     ## What it does
     Flags an Interface endpoint for an AWS service whose `private_dns_enabled` is false, which is
     the provider default when it is omitted. Endpoint services of other accounts
-    (`com.amazonaws.vpce.…`) are not flagged, and neither is an S3 Interface endpoint in a VPC that
-    also has an S3 Gateway endpoint (the usual design: the Gateway serves the VPC, the Interface
-    endpoint's own DNS names serve on-premises clients).
+    (`com.amazonaws.vpce.…`) are not flagged; neither is an S3 or DynamoDB Interface endpoint in a
+    VPC that also has a Gateway endpoint for that service (the usual design: the Gateway serves the
+    VPC, the Interface endpoint's own DNS names serve on-premises clients), nor a second endpoint
+    for a service whose private DNS another endpoint in the VPC already has. Private DNS set by an
+    `aws_vpc_endpoint_private_dns` resource counts.
 
     ## Why is this bad?
     Without private DNS, the service's usual name (`ecr.api.us-east-1.amazonaws.com`) still
@@ -61,8 +64,12 @@ def check(network: Network) -> Iterator[Violation]:
             continue
         if endpoint.private_dns is not False:
             continue
-        vpc = network.vpcs.get(endpoint.vpc or "")
-        if endpoint.service.name == "s3" and vpc is not None and vpc.has_endpoint("s3", "Gateway"):
+        neighbours = [other for other in network.same_vpc(endpoint) if other.resource.certain]
+        if any(other.serves(endpoint.label, "Interface") and other.private_dns is True for other in neighbours):
+            continue  # only one endpoint per service and VPC can have private DNS (VPCE011)
+        if endpoint.service.name in GATEWAY_SERVICES and any(
+            other.serves(endpoint.label, "Gateway") for other in neighbours
+        ):
             continue
         written = endpoint.resource.has("private_dns_enabled")
         how = "is set to false" if written else "is omitted (the provider default is false)"

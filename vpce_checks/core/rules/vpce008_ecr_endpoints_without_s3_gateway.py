@@ -51,20 +51,21 @@ def check(network: Network) -> Iterator[Violation]:
     - [Amazon ECR interface VPC endpoints: create the S3 gateway endpoint](https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html)
     """
     for vpc in network.vpcs.values():
-        if not vpc.absences_known:
-            continue
         ecr = vpc.endpoints_for("ecr.dkr") or vpc.endpoints_for("ecr.api")
-        if not ecr or any(_is_s3_path(endpoint) for endpoint in vpc.endpoints):
+        if not (ecr and vpc.judged) or any(_could_be_s3_path(endpoint) for endpoint in vpc.candidates):
             continue
         yield violation(ecr[0].resource, _message(network, vpc), vpc=vpc.address)
 
 
-def _is_s3_path(endpoint: Endpoint) -> bool:
-    if not endpoint.serves("s3"):
-        return False
-    if endpoint.is_gateway:
+def _could_be_s3_path(endpoint: Endpoint) -> bool:
+    """False only for an endpoint that certainly gives image pulls no path to S3."""
+    if endpoint.could_serve("s3", "Gateway"):
         return True
-    return endpoint.is_interface and endpoint.private_dns is True and endpoint.subnets.certainly_present
+    return (
+        endpoint.could_serve("s3", "Interface")
+        and endpoint.private_dns is not False
+        and not endpoint.subnets.certainly_empty
+    )
 
 
 def _message(network: Network, vpc: Vpc) -> str:

@@ -49,12 +49,12 @@ def check(network: Network) -> Iterator[Violation]:
     - [Amazon ECR interface VPC endpoints](https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html)
     """
     for vpc in network.vpcs.values():
-        if not vpc.absences_known:
-            continue
         api, dkr = vpc.endpoints_for("ecr.api"), vpc.endpoints_for("ecr.dkr")
         if bool(api) == bool(dkr):
             continue
         present, missing = ("ecr.api", "ecr.dkr") if api else ("ecr.dkr", "ecr.api")
+        if not vpc.lacks(missing):
+            continue
         yield violation(
             (api or dkr)[0].resource,
             f"VPC {vpc.address} has an {present} endpoint but no {missing} endpoint: image pulls need both. "

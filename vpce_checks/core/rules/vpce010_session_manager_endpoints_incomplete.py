@@ -22,12 +22,14 @@ def check(network: Network) -> Iterator[Violation]:
     ## What it does
     Flags a VPC with an `ssmmessages` or `ec2messages` endpoint that lacks any of `ssm`,
     `ssmmessages` and `ec2messages`. An `ssm` endpoint alone is not flagged: it serves Parameter
-    Store. Only VPCs declared in the scanned configuration are judged.
+    Store. Only VPCs declared in the scanned configuration are judged, and only an endpoint that
+    certainly cannot be there counts as missing.
 
     ## Why is this bad?
-    The SSM agent needs all three to register and to open sessions from a private subnet. With one
-    missing, instances show as not managed and Session Manager cannot connect, unless the missing
-    traffic leaves through a NAT gateway.
+    The SSM agent needs all three to register and to open sessions from a private subnet (SSM
+    Agent 3.3.40.0 and later can use `ssmmessages` where `ec2messages` is missing; older agents
+    cannot). With one missing, instances show as not managed and Session Manager cannot connect,
+    or, with a NAT gateway, that traffic leaves through the NAT and pays its per-GB charge.
 
     ## Example
     ```hcl
@@ -53,17 +55,21 @@ def check(network: Network) -> Iterator[Violation]:
     - [Use VPC endpoints for Systems Manager](https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html)
     """
     for vpc in network.vpcs.values():
-        if not vpc.absences_known:
-            continue
         present = [service for service in SESSION_MANAGER if vpc.endpoints_for(service)]
-        if not set(present) & {"ssmmessages", "ec2messages"} or len(present) == len(SESSION_MANAGER):
+        missing = [service for service in SESSION_MANAGER if vpc.lacks(service)]
+        if not (set(present) & {"ssmmessages", "ec2messages"} and missing):
             continue
-        missing = [service for service in SESSION_MANAGER if service not in present]
         anchor = next(service for service in ("ssmmessages", "ec2messages", "ssm") if service in present)
+        names = " and ".join(missing)
+        if vpc.nat_route_tables:
+            effect = f"the agent reaches {names} through the NAT gateway instead, and pays per GB for it"
+        else:
+            effect = "instances cannot register or open sessions unless another route exists"
+        if missing == ["ec2messages"]:
+            effect += " (SSM Agent 3.3.40.0 and later can do without ec2messages; older agents cannot)"
         yield violation(
             vpc.endpoints_for(anchor)[0].resource,
-            f"VPC {vpc.address} has Session Manager endpoints ({', '.join(present)}) but not "
-            f"{' and '.join(missing)}: the SSM agent needs ssm, ssmmessages and ec2messages to connect. "
-            f"Add Interface endpoints for {' and '.join(missing)}.",
+            f"VPC {vpc.address} has Session Manager endpoints ({', '.join(present)}) but not {names}: "
+            f"{effect}. Add Interface endpoints for {names}.",
             vpc=vpc.address,
         )

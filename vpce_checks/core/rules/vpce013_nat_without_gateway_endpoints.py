@@ -60,9 +60,9 @@ def check(network: Network) -> Iterator[Violation]:
     - [NAT gateway pricing](https://aws.amazon.com/vpc/pricing/)
     """
     for vpc in network.vpcs.values():
-        if not (vpc.absences_known and vpc.nat_route_tables):
+        if not vpc.nat_route_tables:
             continue
-        missing = [service for service in NAMES if not vpc.has_endpoint(service, "Gateway")]
+        missing = [service for service in NAMES if vpc.lacks(service, "Gateway")]
         if not missing:
             continue
         prices = network.prices(vpc)
@@ -77,7 +77,8 @@ def check(network: Network) -> Iterator[Violation]:
         yield violation(
             vpc.resource,
             f"VPC {vpc.address} sends 0.0.0.0/0 to a NAT gateway ({tables}) and has no {services} Gateway "
-            f"endpoint: that traffic pays the NAT's ${prices.nat_gb}/GB ({price_note(prices)}), while a "
-            f"Gateway endpoint is free.{extra} Add a Gateway endpoint for {services} on these route tables.",
+            f"endpoint: {services} traffic from those subnets pays the NAT's ${prices.nat_gb}/GB "
+            f"({price_note(prices)}), while a Gateway endpoint is free.{extra} "
+            f"Add a Gateway endpoint for {services} on these route tables.",
             vpc=vpc.address,
         )

@@ -66,7 +66,7 @@ def check(network: Network) -> Iterator[Violation]:
                     endpoint.resource,
                     f"Gateway endpoint for {endpoint.label} is not attached to {', '.join(left_out)}, which "
                     f"send 0.0.0.0/0 to a NAT: those subnets reach {endpoint.label} through the NAT and pay "
-                    "per GB. Add them to route_table_ids.",
+                    "per GB. Attach them too (route_table_ids or an aws_vpc_endpoint_route_table_association).",
                     attribute="route_table_ids",
                     vpc=vpc.address,
                 )
