@@ -34,9 +34,6 @@ class Unknown:
         return f"Unknown({self.origin!r})" if self.origin else "Unknown()"
 
 
-UNKNOWN = Unknown()
-
-
 @dataclass(frozen=True)
 class ResourceRef:
     """An attribute of a resource instance whose value only exists after apply, e.g. its ``id``."""
@@ -91,15 +88,6 @@ Value = Union[None, bool, int, float, str, list[Any], dict[str, Any], Unknown, R
 def is_unknown(value: object) -> bool:
     """True for a value that is not fully known at its top level."""
     return isinstance(value, (Unknown, ResourceRef, PartialString))
-
-
-def is_wholly_known(value: object) -> bool:
-    """True when the value and everything inside it is known."""
-    if isinstance(value, list):
-        return all(is_wholly_known(item) for item in value)
-    if isinstance(value, dict):
-        return all(is_wholly_known(item) for item in value.values())
-    return not is_unknown(value)
 
 
 def as_bool(value: object) -> bool | None:

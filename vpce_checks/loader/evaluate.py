@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Mapping, Protocol
 from lark import Token, Tree
 from lark.tree import ParseTree
 
-from vpce_checks.core.values import UNKNOWN, PartialString, ResourceRef, Unknown, Value
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, is_unknown
 from vpce_checks.loader import syntax
 from vpce_checks.loader.syntax import Expression, JsonValue
 
@@ -26,13 +26,6 @@ MAX_COLLECTION = 10_000
 
 class EvalError(Exception):
     """An expression Terraform itself would reject (missing key, bad index, wrong type)."""
-
-
-class Namespace(Protocol):
-    """Something a traversal such as ``var.x`` or ``aws_subnet.a`` walks into."""
-
-    def attribute(self, name: str) -> Any:
-        """The value (or nested namespace) named ``name``."""
 
 
 class Scope(Protocol):
@@ -383,11 +376,6 @@ def _heredoc(token: str, trim: bool) -> Any:
     return "\n".join(lines) + "\n"
 
 
-def is_unknown(value: Any) -> bool:
-    """True for a value that is not known."""
-    return isinstance(value, (Unknown, ResourceRef, PartialString))
-
-
 def _origin(value: Any) -> str | None:
     return getattr(value, "origin", None)
 
@@ -556,15 +544,3 @@ def iterate(collection: Any) -> list[tuple[Any, Any]] | None:
     if isinstance(collection, dict):
         return [(key, collection[key]) for key in sorted(collection)]
     raise EvalError("cannot iterate over a primitive value")
-
-
-__all__ = [
-    "UNKNOWN",
-    "Bindings",
-    "EvalError",
-    "Evaluator",
-    "Namespace",
-    "Scope",
-    "evaluate",
-    "finalize",
-]

@@ -13,13 +13,12 @@ from typing import Any, Callable
 
 from lark.tree import ParseTree
 
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, is_unknown
 from vpce_checks.loader.evaluate import (
     MAX_COLLECTION,
     EvalError,
     Evaluator,
     contains_unknown,
-    is_unknown,
     template,
     to_bool,
     to_number,

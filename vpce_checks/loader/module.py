@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from lark import Token, Tree
 
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression
-from vpce_checks.core.values import Unknown, Value
+from vpce_checks.core.values import ResourceRef, Unknown, Value, is_unknown
 from vpce_checks.loader.evaluate import (
     MAX_COLLECTION,
     Bindings,
@@ -25,7 +25,6 @@ from vpce_checks.loader.evaluate import (
     Scope,
     evaluate,
     finalize,
-    is_unknown,
     iterate,
     to_number,
 )
@@ -299,8 +298,6 @@ class Instance:
         elif any(block.type == name for block in body.blocks) or _dynamic_labels(body, name):
             value = self._nested(body, name)
         else:
-            from vpce_checks.core.values import ResourceRef
-
             value = ResourceRef(self.address, name)
         self._values[name] = value
         return value
