@@ -126,7 +126,6 @@ class Vpc:
     resource: Resource
     endpoints: list[Endpoint] = field(default_factory=list)
     strays: list[Endpoint] = field(default_factory=list)
-    route_tables: list[Resource] = field(default_factory=list)
     nat_route_tables: list[Resource] = field(default_factory=list)
     nat_unknown: bool = False
     """True when some route table's routes cannot be read, so NAT use is not known for sure."""
@@ -210,7 +209,6 @@ class Network:
                         vpc.nat_unknown = True  # this table, maybe with a NAT route, may be in any VPC
                 continue
             vpc = vpcs[key]
-            vpc.route_tables.append(table)
             sends_to_nat = _routes_to_nat(table.get("route")) if table.has("route") else False
             sends_to_nat = sends_to_nat or nat_routes.get(table.address, False)
             if sends_to_nat is None or not table.certain:
