@@ -74,7 +74,11 @@ class Problem:
 
 @dataclass
 class Configuration:
-    """One Terraform module as Terraform sees it: every resource instance declared in a directory."""
+    """One Terraform module as Terraform sees it: every resource instance declared in a directory.
+
+    The lookups (:meth:`resource`, :meth:`of_type`) index ``resources`` on first use, so a front
+    end fills ``resources`` completely before any rule runs.
+    """
 
     directory: str
     resources: list[Resource] = field(default_factory=list)
@@ -90,6 +94,13 @@ class Configuration:
         """The resource instance with this full address, if the configuration declares it."""
         return self._by_address.get(address)
 
+    @cached_property
+    def _by_type(self) -> dict[str, list[Resource]]:
+        grouped: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            grouped.setdefault(resource.type, []).append(resource)
+        return grouped
+
     def of_type(self, resource_type: str) -> list[Resource]:
         """Every resource instance of one type, in declaration order."""
-        return [resource for resource in self.resources if resource.type == resource_type]
+        return self._by_type.get(resource_type, [])

@@ -12,6 +12,7 @@ import importlib
 import inspect
 import pkgutil
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from vpce_checks.core.findings import Severity
@@ -83,11 +84,16 @@ def rule(
 
 def all_rules() -> list[Rule]:
     """Every rule, sorted by ID (importing the rule modules the first time)."""
+    _discover()
+    return sorted(_RULES.values(), key=lambda item: item.id)
+
+
+@lru_cache(maxsize=1)
+def _discover() -> None:
     import vpce_checks.core.rules as package
 
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
-    return sorted(_RULES.values(), key=lambda item: item.id)
 
 
 def find_rule(key: str) -> Rule | None:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Mapping, Protocol
 from lark import Token, Tree
 from lark.tree import ParseTree
 
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, is_unknown
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_bool, is_unknown
 from vpce_checks.loader import syntax
 from vpce_checks.loader.syntax import Expression, JsonValue
 
@@ -437,15 +437,10 @@ def to_number(value: Any) -> int | float:
 
 def to_bool(value: Any) -> bool | None:
     """Terraform's conversion to bool; None when unknown; EvalError when impossible."""
-    if isinstance(value, bool):
-        return value
-    if value == "true":
-        return True
-    if value == "false":
-        return False
-    if is_unknown(value):
-        return None
-    raise EvalError("not a bool")
+    converted = as_bool(value)
+    if converted is None and not is_unknown(value):
+        raise EvalError("not a bool")
+    return converted
 
 
 def _normal(value: Any) -> Any:

@@ -63,9 +63,9 @@ def load_directory(directory: str, display: str, options: LoadOptions | None = N
     """
     options = options or LoadOptions()
     config = Configuration(directory=display)
-    names = sorted(name for name in os.listdir(directory) if is_terraform_file(name))
+    listing = sorted(os.listdir(directory))
     module = Module(config)
-    for name in names:
+    for name in filter(is_terraform_file, listing):
         shown = _join(display, name)
         try:
             blocks = read_file(os.path.join(directory, name), shown)
@@ -73,7 +73,7 @@ def load_directory(directory: str, display: str, options: LoadOptions | None = N
             config.problems.append(error.problem)
             continue
         module.add_file(os.path.join(directory, name), blocks)
-    module.set_variables(_variable_values(directory, display, options, config))
+    module.set_variables(_variable_values(directory, listing, display, options, config))
     module.build()
     return config
 
@@ -83,18 +83,15 @@ def _join(directory: str, name: str) -> str:
 
 
 def _variable_values(
-    directory: str, display: str, options: LoadOptions, config: Configuration
+    directory: str, listing: list[str], display: str, options: LoadOptions, config: Configuration
 ) -> dict[str, Expression]:
-    """Values for input variables, later sources overriding earlier ones, as Terraform orders them."""
-    files = [
-        name for name in ("terraform.tfvars", "terraform.tfvars.json") if os.path.isfile(os.path.join(directory, name))
-    ]
-    files += sorted(
-        name
-        for name in os.listdir(directory)
-        if (name.endswith(".auto.tfvars") or name.endswith(".auto.tfvars.json"))
-        and os.path.isfile(os.path.join(directory, name))
-    )
+    """Values for input variables, later sources overriding earlier ones, as Terraform orders them.
+
+    ``listing`` is the directory's sorted file names.
+    """
+    files: list[str] = [name for name in ("terraform.tfvars", "terraform.tfvars.json") if name in listing]
+    files += [name for name in listing if name.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    files = [name for name in files if os.path.isfile(os.path.join(directory, name))]
     sources = [(os.path.join(directory, name), _join(display, name)) for name in files]
     sources += [(path, path) for path in options.var_files]
     values: dict[str, Expression] = {}
@@ -132,6 +129,7 @@ class Module:
         self.variable_values: dict[str, Expression] = {}
         self.locals: dict[str, Expression] = {}
         self.resources: dict[tuple[str, str], Declaration] = {}
+        self.resource_types: set[str] = set()
         self.providers: list[Block] = []
         self._local_values: dict[str, Any] = {}
         self._locals_in_progress: set[str] = set()
@@ -154,6 +152,7 @@ class Module:
                     )
                     continue
                 self.resources[key] = Declaration(self, block, path)
+                self.resource_types.add(key[0])
             elif block.type == "provider" and block.labels == ["aws"]:
                 self.providers.append(block)
 
@@ -246,7 +245,7 @@ class ModuleScope:
             return _Namespace("var", self.module.variable)
         if name == "local":
             return _Namespace("local", self.module.local)
-        if any(resource_type == name for resource_type, _ in self.module.resources):
+        if name in self.module.resource_types:
             return _Namespace(name, lambda resource_name: self.module.resource_value(name, resource_name))
         return Unknown(name)
 
@@ -295,15 +294,12 @@ class Instance:
                 value = _value_or_unknown(body.attributes[name], self.scope(), f"{self.address}.{name}")
             finally:
                 self._in_progress.discard(name)
-        elif any(block.type == name for block in body.blocks) or _dynamic_labels(body, name):
-            value = self._nested(body, name)
+        elif name in block_names(body):
+            value = nested_blocks(body, name, self.scope())
         else:
             value = ResourceRef(self.address, name)
         self._values[name] = value
         return value
-
-    def _nested(self, body: Body, name: str) -> Any:
-        return nested_blocks(body, name, self.scope())
 
     def resource(self) -> Resource:
         """The finished model resource."""
@@ -313,9 +309,7 @@ class Instance:
         for name in body.attributes:
             if name not in META_ARGUMENTS:
                 attributes[name] = finalize(self.attribute(name))
-        for name in sorted(
-            {block.type for block in body.blocks if block.type not in ("dynamic", "lifecycle")} | _dynamic_names(body)
-        ):
+        for name in sorted(block_names(body) - META_ARGUMENTS):
             attributes[name] = finalize(self.attribute(name))
         location = declaration.block.location
         return Resource(
@@ -330,12 +324,13 @@ class Instance:
         )
 
 
-def _dynamic_names(body: Body) -> set[str]:
-    return {block.labels[0] for block in body.blocks if block.type == "dynamic" and block.labels}
-
-
-def _dynamic_labels(body: Body, name: str) -> bool:
-    return name in _dynamic_names(body)
+def block_names(body: Body) -> set[str]:
+    """The nested block types of a body, ``dynamic "x"`` blocks counting as ``x``."""
+    return {
+        (block.labels[0] if block.type == "dynamic" else block.type)
+        for block in body.blocks
+        if block.type != "dynamic" or block.labels
+    }
 
 
 def nested_blocks(body: Body, name: str, scope: Scope) -> Any:
@@ -392,7 +387,7 @@ def block_value(body: Body, scope: Scope) -> dict[str, Any]:
     value: dict[str, Any] = {}
     for name, expression in body.attributes.items():
         value[name] = _value_or_unknown(expression, scope, name)
-    for name in {block.type for block in body.blocks if block.type != "dynamic"} | _dynamic_names(body):
+    for name in block_names(body):
         value[name] = nested_blocks(body, name, scope)
     return value
 
