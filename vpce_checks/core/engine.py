@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from vpce_checks.core.findings import Finding
-from vpce_checks.core.model import Configuration, Suppression
+from vpce_checks.core.model import Configuration, Resource, Suppression
 from vpce_checks.core.network import Network
 from vpce_checks.core.registry import Rule, all_rules, find_rule
 
@@ -61,3 +62,36 @@ def _suppression_reason(item: Rule, suppressions: Sequence[Suppression]) -> str 
         if suppression.rule.upper() == item.id or suppression.rule == item.slug:
             return suppression.reason
     return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A rule's verdict on one resource it reports on: what checkov calls a check result."""
+
+    rule_id: str
+    resource: Resource
+    findings: tuple[Finding, ...]
+
+    @property
+    def result(self) -> str:
+        """``failed`` (an unsuppressed finding), ``skipped`` (only suppressed ones) or ``passed``."""
+        if any(not finding.suppressed for finding in self.findings):
+            return "failed"
+        return "skipped" if self.findings else "passed"
+
+
+def outcomes(config: Configuration, rules: Sequence[Rule], findings: Iterable[Finding]) -> list[Outcome]:
+    """Every rule's verdict on every resource of the types it reports on.
+
+    Resources that may not exist (unknown ``count``/``for_each``) get no verdict: rules never judge them.
+    """
+    by_key: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        by_key.setdefault((finding.rule_id, finding.address), []).append(finding)
+    return [
+        Outcome(item.id, resource, tuple(by_key.get((item.id, resource.address), ())))
+        for item in rules
+        for resource_type in item.resource_types
+        for resource in config.of_type(resource_type)
+        if resource.certain
+    ]

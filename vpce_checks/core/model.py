@@ -6,6 +6,7 @@ nothing of how the Terraform was parsed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping, Sequence
@@ -29,6 +30,23 @@ class Suppression:
     rule: str
     reason: str
     line: int
+
+
+_SUPPRESSION = re.compile(r"(?:#|//)\s*(checkov|vpce-checks):skip=([A-Za-z0-9_\-]+)(?::[ \t]*([^\n]*))?", re.IGNORECASE)
+
+
+def find_suppressions(lines: Sequence[str], first_line: int) -> list[Suppression]:
+    """The ``#checkov:skip=ID:reason`` and ``# vpce-checks:skip=ID:reason`` comments in a block's lines.
+
+    ``lines`` are the block's source lines, the first of them being line ``first_line``. Every front
+    end reads suppressions through this function, so they mean the same everywhere.
+    """
+    found = []
+    for offset, line in enumerate(lines):
+        for match in _SUPPRESSION.finditer(line):
+            reason = (match.group(3) or "").strip() or "no reason given"
+            found.append(Suppression(match.group(2), reason, first_line + offset))
+    return found
 
 
 @dataclass

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from vpce_checks.core.network import Network
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References")
+DOCS_URL = "https://github.com/vpce-checks/vpce-checks/blob/main/docs/rules/{id}.md"
 CATEGORIES = ("input", "reliability", "security", "cost", "correctness")
 
 
@@ -59,6 +60,11 @@ class Rule:
     """The resource types the rule reports on (the anchor of its findings)."""
     docs: str
     check: Check
+
+    @property
+    def docs_url(self) -> str:
+        """The rule's documentation page on the web (the checkov guideline and the SARIF help link)."""
+        return DOCS_URL.format(id=self.id)
 
 
 _RULES: dict[str, Rule] = {}

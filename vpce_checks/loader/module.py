@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from lark import Token, Tree
 
-from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression
+from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
 from vpce_checks.core.values import ResourceRef, Unknown, Value, is_unknown
 from vpce_checks.loader.evaluate import (
     MAX_COLLECTION,
@@ -40,7 +40,6 @@ from vpce_checks.loader.syntax import (
 )
 
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
-_SUPPRESSION = re.compile(r"(?:#|//)\s*(checkov|vpce-checks):skip=([A-Za-z0-9_\-]+)(?::[ \t]*([^\n]*))?", re.IGNORECASE)
 
 
 @dataclass
@@ -215,12 +214,7 @@ class Module:
             except (OSError, UnicodeDecodeError):
                 self._file_lines[path] = []
         lines = self._file_lines[path][location.start_line - 1 : location.end_line]
-        found = []
-        for offset, line in enumerate(lines):
-            for match in _SUPPRESSION.finditer(line):
-                reason = (match.group(3) or "").strip() or "no reason given"
-                found.append(Suppression(match.group(2), reason, location.start_line + offset))
-        return found
+        return find_suppressions(lines, location.start_line)
 
 
 def _value_or_unknown(expression: Expression, scope: Scope, origin: str) -> Any:

@@ -21,7 +21,6 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "vpce-checks"
 INFORMATION_URI = "https://github.com/vpce-checks/vpce-checks"
-HELP_URI = "https://github.com/vpce-checks/vpce-checks/blob/main/docs/rules/{id}.md"
 FINGERPRINT_KEY = "vpceChecks/v1"
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -89,7 +88,7 @@ def _descriptor(item: Rule) -> dict[str, Any]:
         "shortDescription": {"text": item.title},
         "fullDescription": {"text": item.title},
         "help": {"text": item.docs, "markdown": item.docs},
-        "helpUri": HELP_URI.format(id=item.id),
+        "helpUri": item.docs_url,
         "defaultConfiguration": {"level": LEVELS[item.severity]},
         "properties": {"tags": [item.category]},
     }
