@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# checkov lives in an environment of its own: python-hcl2 (ours) and checkov's fork both import as `hcl2`.
+CHECKOV_VENV ?= .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: example test lint docs clean
+.PHONY: example test lint docs checkov-venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -11,13 +14,22 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+$(CHECKOV_VENV)/.installed: tests/checkov-requirements.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/pip install --quiet -r tests/checkov-requirements.txt
+	touch $@
+
+## checkov-venv: the checkov-only virtualenv the parity tests run checkov from
+checkov-venv: $(CHECKOV_VENV)/.installed
+
 ## example: scan the bundled example Terraform and print its findings
 example: $(BIN)/.installed
 	@$(BIN)/vpce-checks examples; status=$$?; [ $$status -le 1 ] || exit $$status
 
-## test: run the whole test suite
-test: $(BIN)/.installed
-	$(BIN)/pytest
+## test: run the whole test suite (including checkov, from its own virtualenv)
+test: $(BIN)/.installed $(CHECKOV_VENV)/.installed
+	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/pytest
 
 ## lint: ruff and mypy
 lint: $(BIN)/.installed
@@ -25,9 +37,9 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check vpce_checks tests
 	$(BIN)/mypy
 
-## docs: regenerate docs/rules/*.md and the README rule table from the rules
-docs: $(BIN)/.installed
-	$(BIN)/python -m vpce_checks.docs
+## docs: regenerate docs/rules/*.md and the README's tables and example outputs
+docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed
+	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/python -m vpce_checks.docs
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

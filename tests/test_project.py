@@ -47,6 +47,31 @@ def test_only_the_loader_imports_hcl2() -> None:
     assert importers == {"loader"}
 
 
+CHECKOV_SIDE = sorted((ROOT / "vpce_checks" / "checkov_adapter").glob("*.py")) + sorted(
+    (ROOT / "vpce_checks" / "checkov_policies").glob("*.py")
+)
+
+
+@pytest.mark.parametrize("path", CHECKOV_SIDE, ids=lambda p: p.name)
+def test_checkov_side_needs_only_checkov_and_the_core(path: Path) -> None:
+    """What checkov loads runs where only checkov and the standard library are installed."""
+    allowed = set(sys.stdlib_module_names) | {"vpce_checks", "checkov"}
+    assert {name for name in imported_modules(path) if name not in allowed} == set()
+    text = path.read_text(encoding="utf-8")
+    for front_end in ("vpce_checks.loader", "vpce_checks.scan", "vpce_checks.cli", "vpce_checks.reporters"):
+        assert front_end not in text
+
+
+def test_only_the_adapter_imports_checkov() -> None:
+    importers = {path.name for path in (ROOT / "vpce_checks").rglob("*.py") if "checkov" in imported_modules(path)}
+    assert importers == {"checks.py"}
+
+
+def test_custom_policies_is_the_packaged_directory() -> None:
+    """The clone's custom_policies/ and a pip install's `vpce-checks checkov-dir` hold the same files."""
+    assert (ROOT / "custom_policies").resolve() == (ROOT / "vpce_checks" / "checkov_policies").resolve()
+
+
 def test_rule_metadata() -> None:
     rules = all_rules()
     assert len({item.id for item in rules}) == len({item.slug for item in rules}) == len(rules) == 15

@@ -1,0 +1,1 @@
+"""The directory checkov loads (``--external-checks-dir``); checkov skips folders without this file."""
