@@ -188,3 +188,24 @@ def test_unexpanded_count_may_not_exist_and_skip_comments_are_read(tmp_path: Pat
     assert [(item.rule, item.reason, item.line) for item in endpoint.suppressions] == [
         ("VPCE006", "uses the endpoint name", 2)
     ]
+
+
+def test_module_inputs_rendered_by_checkov_name_the_callers_resources(tmp_path: Path) -> None:
+    """checkov passes its TFModule object, and renders `var.subnet_ids` as the caller wrote it."""
+
+    class TFModule:  # the attributes checkov's own class has
+        path = str(tmp_path / "main.tf")
+        name = "endpoints"
+        nested_tf_module = None
+
+    (tmp_path / "modules").mkdir()
+    endpoint = resource(
+        tmp_path / "modules",
+        'module.endpoints.aws_vpc_endpoint.this["ssm"]',
+        {"subnet_ids": [["${aws_subnet.a.id}"]]},
+        source_module_object_=TFModule(),
+    )
+    config = only([resource(tmp_path, "aws_subnet.a", {"availability_zone": ["eu-west-1a"]}), endpoint])
+    assert config.directory == str(tmp_path)
+    values = attributes(config, 'module.endpoints.aws_vpc_endpoint.this["ssm"]')
+    assert values["subnet_ids"] == [ResourceRef("aws_subnet.a", "id")]

@@ -61,9 +61,15 @@ def root_directory(vertex: Vertex) -> str:
     """The directory of the root module a vertex belongs to (the outermost module caller's)."""
     caller = vertex.get("source_module_object_")
     path = str(vertex["file_path_"])
-    while isinstance(caller, Mapping) and isinstance(caller.get("path"), str):
-        path = caller["path"]
-        caller = caller.get("nested_tf_module")
+    while caller is not None:
+        # checkov's TFModule object, or its JSON form: `path` is the calling file.
+        caller_path = caller.get("path") if isinstance(caller, Mapping) else getattr(caller, "path", None)
+        if not isinstance(caller_path, str):
+            break
+        path = caller_path
+        caller = (
+            caller.get("nested_tf_module") if isinstance(caller, Mapping) else getattr(caller, "nested_tf_module", None)
+        )
     return os.path.dirname(path)
 
 
@@ -321,8 +327,12 @@ class _Root:
             return Unknown(text)
         if "_" not in root or not steps or not isinstance(steps[0], str):
             return _MISSING
-        base = f"{prefix}{root}.{steps[0]}"
-        addresses = self.by_base.get(base)
+        base, addresses = "", []
+        for scope in _enclosing_prefixes(prefix):
+            base = f"{scope}{root}.{steps[0]}"
+            addresses = self.by_base.get(base, [])
+            if addresses:
+                break
         if not addresses:
             return Unknown(text)
         rest = steps[1:]
@@ -340,6 +350,16 @@ class _Root:
             return Unknown(text)
         value = self.attribute(self.instances[address], steps[0])
         return _walk(value, steps[1:], text)
+
+
+def _enclosing_prefixes(prefix: str) -> list[str]:
+    """``module.a.module.b.``, then ``module.a.``, then the root.
+
+    A module's own references name its own resources; but checkov renders a module input into the
+    module's attributes as the caller wrote it (``aws_subnet.a.id``), naming the caller's resources.
+    """
+    parts = re.findall(r"module\.[^.\[]+(?:\[[^\]]*\])?\.", prefix)
+    return ["".join(parts[:count]) for count in range(len(parts), -1, -1)]
 
 
 class _Index:
