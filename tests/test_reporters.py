@@ -14,7 +14,7 @@ import pytest
 import vpce_checks
 from vpce_checks.core.findings import Finding, Severity
 from vpce_checks.core.registry import Rule, all_rules
-from vpce_checks.reporters import FORMATS, json_report, render, sarif, text
+from vpce_checks.reporters import FORMATS, github, json_report, junit, markdown, render, sarif, text
 
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
@@ -64,21 +64,28 @@ def sarif_log(findings: list[Finding] = FINDINGS, rules: list[Rule] = RULES) -> 
 
 
 def test_formats_maps_names_to_the_modules_render() -> None:
-    expected = {"text": text.render, "json": json_report.render, "sarif": sarif.render}
+    expected = {
+        "text": text.render,
+        "json": json_report.render,
+        "sarif": sarif.render,
+        "junit": junit.render,
+        "github": github.render,
+        "markdown": markdown.render,
+    }
     assert expected == FORMATS
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_render_dispatches_to_the_format(fmt: str) -> None:
     assert render(fmt, FINDINGS, RULES) == FORMATS[fmt](FINDINGS, RULES)
 
 
 def test_render_rejects_an_unknown_format() -> None:
-    with pytest.raises(ValueError, match="unknown output format 'xml'.*json, sarif, text"):
+    with pytest.raises(ValueError, match="unknown output format 'xml'.*github, json, junit, markdown, sarif, text"):
         render("xml", FINDINGS, RULES)
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("findings", [FINDINGS, []], ids=["findings", "empty"])
 def test_output_is_deterministic_and_ends_with_a_newline(fmt: str, findings: list[Finding]) -> None:
     first = render(fmt, findings, RULES)
@@ -89,7 +96,7 @@ def test_output_is_deterministic_and_ends_with_a_newline(fmt: str, findings: lis
     assert not first.endswith("\n\n")
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_output_has_no_absolute_paths_or_timestamps(fmt: str) -> None:
     output = render(fmt, FINDINGS, RULES)
     assert str(ROOT) not in output
@@ -171,6 +178,7 @@ def test_json_document_top_level_in_fixed_order() -> None:
         "total": 5,
         "suppressed": 1,
         "by_severity": {"error": 2, "warning": 2, "info": 1},
+        "baselined": 0,
     }
     assert list(data["summary"]["by_severity"]) == ["error", "warning", "info"]
 
@@ -223,7 +231,12 @@ def test_json_is_indented_with_two_spaces() -> None:
 
 def test_json_without_findings() -> None:
     data = json.loads(json_report.render([], RULES))
-    assert data["summary"] == {"total": 0, "suppressed": 0, "by_severity": {"error": 0, "warning": 0, "info": 0}}
+    assert data["summary"] == {
+        "total": 0,
+        "suppressed": 0,
+        "by_severity": {"error": 0, "warning": 0, "info": 0},
+        "baselined": 0,
+    }
     assert data["findings"] == []
 
 
