@@ -144,6 +144,10 @@ def _read_yaml(path: str) -> tuple[dict[str, Any], dict[str, int]]:
             text = handle.read()
         document = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+        raise ConfigError(f"{where}: not valid YAML: {error.problem or error.context}") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from error
     except UnicodeDecodeError as error:
