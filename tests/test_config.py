@@ -226,11 +226,12 @@ def test_explicit_config_file_and_exclusions(in_tmp: Path, capsys: pytest.Captur
 
 def test_exclude_a_single_file_drops_its_findings(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     directory = module(in_tmp, CLEAN)
-    (directory / "extra.tf").write_text(ERROR.replace('"s3"', '"s3b"').split('resource "aws_route_table"')[0])
     (directory / "broken.tf").write_text('resource "aws_vpc_endpoint" "s3b" {\n  vpc_id = aws_vpc.main.id\n')
+    code, out, _ = run(["mod", "-f", "json"], capsys)
+    assert code == 1 and [Path(f["file"]).name for f in json.loads(out)["findings"]] == ["broken.tf"]
     (in_tmp / ".vpce-checks.yaml").write_text("exclude: ['mod/broken.tf']\n")
     code, out, _ = run(["mod", "-f", "json"], capsys)
-    assert all(not f["file"].endswith("broken.tf") for f in json.loads(out)["findings"])
+    assert code == 0 and json.loads(out)["findings"] == []
 
 
 @pytest.mark.parametrize(
