@@ -129,9 +129,20 @@ def test_invalid_yaml_names_the_file_line_and_key(in_tmp: Path, text: str, messa
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[tool.vpce-checks]\nfail_on = "error"\n', r"pyproject\.toml: fail_on: unknown key"),
-        ('[tool.vpce-checks]\nselect = "VPCE001"\n', r"pyproject\.toml: select: expected a list of strings"),
-        ('[tool.vpce-checks]\nseverity = { VPCE005 = "high" }\n', r"severity: VPCE005: unknown severity 'high'"),
+        ('[tool.vpce-checks]\nfail_on = "error"\n', r"pyproject\.toml:2: fail_on: unknown key"),
+        (
+            '[project]\nname = "x"\n\n[tool.vpce-checks]\nselect = "VPCE001"\n',
+            r"pyproject\.toml:5: select: expected a list",
+        ),
+        ('[tool.vpce-checks]\nseverity = { VPCE005 = "high" }\n', r":2: severity: VPCE005: unknown severity 'high'"),
+        (
+            '[tool.vpce-checks]\n[tool.vpce-checks.severity]\nVPCE005 = "high"\n',
+            r"pyproject\.toml:2: severity: VPCE005",
+        ),
+        (
+            '[tool.ruff]\nselect = ["E"]\n[tool.vpce-checks]\nselect = ["E"]\n',
+            r"pyproject\.toml:4: select: unknown rule",
+        ),
         ('[tool.vpce-checks]\nselect = ["a" "b"]\n', r"pyproject\.toml: not valid TOML: .*line 2"),
         ("[tool]\nvpce-checks = 3\n", r"tool.vpce-checks must be a table"),
     ],

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -105,9 +106,8 @@ def load_config(path: str | None) -> Config:
         return Config()
     if not os.path.isfile(path):
         raise ConfigError(f"{path}: no such configuration file")
-    lines: dict[str, int] = {}
     if path.endswith(".toml"):
-        raw = _read_toml(path)
+        raw, lines = _read_toml(path)
     else:
         raw, lines = _read_yaml(path)
     return _validate(path, raw, lines)
@@ -121,20 +121,45 @@ def _has_tool_table(path: Path) -> bool:
         return f"[tool.{PYPROJECT_TABLE}]" in path.read_text(encoding="utf-8", errors="replace")
 
 
-def _read_toml(path: str) -> dict[str, Any]:
+def _read_toml(path: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The settings table and the line (1-based) of each of its keys, for messages."""
     try:
         with open(path, "rb") as handle:
-            document = tomllib.load(handle)
+            text = handle.read().decode("utf-8")
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text: {error}") from error
     if os.path.basename(path) != PYPROJECT_NAME:
-        return document
+        return document, _toml_key_lines(text, "")
     table = document.get("tool", {}).get(PYPROJECT_TABLE)
     if table is None:
         raise ConfigError(f"{path}: has no [tool.{PYPROJECT_TABLE}] table")
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: tool.{PYPROJECT_TABLE} must be a table")
-    return table
+    return table, _toml_key_lines(text, f"tool.{PYPROJECT_TABLE}")
+
+
+def _toml_key_lines(text: str, table: str) -> dict[str, int]:
+    """Where each key of ``table`` is written, found line by line (tomllib keeps no positions).
+
+    Good enough for messages: it knows ``key = ...`` lines under a ``[table]`` header and
+    ``[table.key]`` sub-table headers; a key it cannot place is reported without a line.
+    """
+    lines: dict[str, int] = {}
+    current = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$", line)
+        if header:
+            current = header.group(1).replace('"', "").replace(" ", "")
+            if table and current.startswith(f"{table}."):
+                lines.setdefault(current[len(table) + 1 :].split(".")[0], number)
+            continue
+        assignment = re.match(r"\s*\"?([A-Za-z0-9_-]+)\"?\s*=", line)
+        if assignment and current == table:
+            lines.setdefault(assignment.group(1), number)
+    return lines
 
 
 def _read_yaml(path: str) -> tuple[dict[str, Any], dict[str, int]]:
