@@ -113,6 +113,7 @@ def test_empty_yaml_is_an_empty_configuration(in_tmp: Path) -> None:
         ("severity:\n  VPCE005: critical\n", r":1: severity: VPCE005: unknown severity 'critical' \(choose from info"),
         ("severity:\n  nope: error\n", r"severity: unknown rule 'nope'"),
         ("severity: [VPCE005]\n", r"severity: expected a mapping of rule to severity"),
+        ("severity:\n  VPCE005: [error]\n", r"severity: VPCE005: unknown severity \['error'\]"),
         ("fail-on: sometimes\n", r"fail-on: expected one of error, warning, info, never, got 'sometimes'"),
         ("exclude: legacy\n", r"exclude: expected a list of strings"),
         ("baseline: 3\n", r"baseline: expected a file path, got 3"),

@@ -27,7 +27,7 @@ def test_hook_definition() -> None:
     assert hook["entry"] == "vpce-checks scan"
     assert hook["require_serial"] is True
     files = re.compile(hook["files"])
-    for name in ("main.tf", "net/endpoints.tf", "stack.tf.json", "prod.tfvars", "terraform.tfvars"):
+    for name in ("main.tf", "net/endpoints.tf", "stack.tf.json", "prod.tfvars", "terraform.tfvars", "x.tfvars.json"):
         assert files.search(name), name
     for name in ("README.md", "package.json", "main.tf.bak", "tfvars.txt"):
         assert not files.search(name), name

@@ -116,7 +116,8 @@ def load_config(path: str | None) -> Config:
 def _has_tool_table(path: Path) -> bool:
     # A pyproject.toml that cannot be parsed may still be ours: let load_config report it.
     try:
-        return PYPROJECT_TABLE in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+        tool = tomllib.loads(path.read_text(encoding="utf-8")).get("tool")
+        return isinstance(tool, dict) and PYPROJECT_TABLE in tool
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
         return f"[tool.{PYPROJECT_TABLE}]" in path.read_text(encoding="utf-8", errors="replace")
 
@@ -133,7 +134,8 @@ def _read_toml(path: str) -> tuple[dict[str, Any], dict[str, int]]:
         raise ConfigError(f"{path}: not UTF-8 text: {error}") from error
     if os.path.basename(path) != PYPROJECT_NAME:
         return document, _toml_key_lines(text, "")
-    table = document.get("tool", {}).get(PYPROJECT_TABLE)
+    tool = document.get("tool")
+    table = tool.get(PYPROJECT_TABLE) if isinstance(tool, dict) else None
     if table is None:
         raise ConfigError(f"{path}: has no [tool.{PYPROJECT_TABLE}] table")
     if not isinstance(table, dict):
@@ -226,7 +228,7 @@ def _validate(path: str, raw: dict[str, Any], lines: dict[str, int]) -> Config:
         severities = {}
         for name, value in table.items():
             (rule_id,) = rule_ids("severity", [str(name)])
-            if value not in {item.value for item in Severity}:
+            if not isinstance(value, str) or value not in {item.value for item in Severity}:
                 choices = ", ".join(item.value for item in Severity)
                 raise fail("severity", f"{name}: unknown severity {value!r} (choose from {choices})")
             severities[rule_id] = Severity(value)
