@@ -573,6 +573,17 @@ def test_markdown_every_row_has_five_cells_even_with_pipes_and_newlines() -> Non
     assert '`aws_vpc_endpoint.x["a\\|b"]`' in row and "`a\\|b.tf:3`" in row
 
 
+def test_markdown_table_is_capped() -> None:
+    many = [finding("VPCE001", "main.tf", line, f"aws_vpc_endpoint.e{line}") for line in range(1, 131)]
+    output = markdown.render(many, RULES)
+    rows = [line for line in output.splitlines() if line.startswith("| error |")]
+    assert len(rows) == markdown.MAX_ROWS == 100
+    assert "`aws_vpc_endpoint.e100`" in rows[-1]
+    assert output.startswith("## vpce-checks\n\n**130 findings**: 130 errors.")
+    assert output.endswith("\n\n... and 30 more, not listed here.\n")
+    assert "more, not listed" not in markdown.render(many[:100], RULES)
+
+
 def test_markdown_clean_run() -> None:
     assert markdown.render([], RULES) == (
         f"## vpce-checks\n\n:white_check_mark: **No findings**. {len(RULES)} rules checked.\n"

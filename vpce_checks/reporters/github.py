@@ -9,6 +9,9 @@ Suppressed findings are left out (they need no one's attention). The last line i
 format's summary, for whoever reads the job log. Values are escaped as the GitHub Actions toolkit
 does (``%``, ``\r``, ``\n`` everywhere; ``:`` and ``,`` in properties too), so a message or path
 cannot end the command early or inject another one.
+
+GitHub turns at most 10 commands of each kind per step into annotations; the rest stay in the
+log. Pair this format with ``markdown`` (job summary) or ``sarif`` (code scanning) for the full list.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ A heading, the counts by severity, then a table of the unsuppressed findings (se
 linked to its documentation page, ``file:line``, resource, message); suppressed findings follow in
 a collapsed ``<details>`` block. A clean run is one line saying so and how many rules ran. The
 number of findings a baseline hid is said in the counts line.
+
+A table lists at most :data:`MAX_ROWS` findings and then says how many it left out: GitHub
+refuses comments over 65,536 characters, and a long table is read by no one; the SARIF, JUnit
+or JSON report of the same run holds them all.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from vpce_checks.reporters.text import severity_counts
 
 TITLE = "## vpce-checks"
 HEADER = "| Severity | Rule | Location | Resource | Message |\n|---|---|---|---|---|"
+MAX_ROWS = 100
+"""The most findings one table lists."""
 
 
 def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
@@ -44,7 +50,7 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 
 
 def _table(findings: Sequence[Finding]) -> str:
     rows = [HEADER]
-    for finding in findings:
+    for finding in findings[:MAX_ROWS]:
         location = f"{finding.file}:{finding.start_line}" if finding.start_line >= 1 else finding.file
         message = finding.message
         if finding.suppressed and finding.suppression_reason:
@@ -57,7 +63,10 @@ def _table(findings: Sequence[Finding]) -> str:
             _cell(message),
         ]
         rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+    table = "\n".join(rows)
+    if len(findings) > MAX_ROWS:
+        table += f"\n\n... and {len(findings) - MAX_ROWS} more, not listed here."
+    return table
 
 
 def _cell(text: str) -> str:
