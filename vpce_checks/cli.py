@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        help="lowest severity that makes the exit code 1 (default: error)",
+        help="lowest severity that makes the exit code 1 (default: the configuration's fail-on, else error)",
     )
     scan.add_argument("--select", metavar="IDS", help="only these rules (comma-separated IDs or slugs)")
     scan.add_argument("--ignore", metavar="IDS", help="skip these rules (comma-separated IDs or slugs)")
