@@ -1,20 +1,22 @@
-"""Tests of the text, JSON and SARIF reporters, built on hand-made findings and the real rules."""
+"""Tests of every reporter, built on hand-made findings and the real rules."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+import xmlschema
 
 import vpce_checks
 from vpce_checks.core.findings import Finding, Severity
 from vpce_checks.core.registry import Rule, all_rules
-from vpce_checks.reporters import FORMATS, json_report, render, sarif, text
+from vpce_checks.reporters import FORMATS, github, json_report, junit, markdown, render, sarif, text
 
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
@@ -64,21 +66,28 @@ def sarif_log(findings: list[Finding] = FINDINGS, rules: list[Rule] = RULES) -> 
 
 
 def test_formats_maps_names_to_the_modules_render() -> None:
-    expected = {"text": text.render, "json": json_report.render, "sarif": sarif.render}
+    expected = {
+        "text": text.render,
+        "json": json_report.render,
+        "sarif": sarif.render,
+        "junit": junit.render,
+        "github": github.render,
+        "markdown": markdown.render,
+    }
     assert expected == FORMATS
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_render_dispatches_to_the_format(fmt: str) -> None:
     assert render(fmt, FINDINGS, RULES) == FORMATS[fmt](FINDINGS, RULES)
 
 
 def test_render_rejects_an_unknown_format() -> None:
-    with pytest.raises(ValueError, match="unknown output format 'xml'.*json, sarif, text"):
+    with pytest.raises(ValueError, match="unknown output format 'xml'.*github, json, junit, markdown, sarif, text"):
         render("xml", FINDINGS, RULES)
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("findings", [FINDINGS, []], ids=["findings", "empty"])
 def test_output_is_deterministic_and_ends_with_a_newline(fmt: str, findings: list[Finding]) -> None:
     first = render(fmt, findings, RULES)
@@ -89,7 +98,7 @@ def test_output_is_deterministic_and_ends_with_a_newline(fmt: str, findings: lis
     assert not first.endswith("\n\n")
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_output_has_no_absolute_paths_or_timestamps(fmt: str) -> None:
     output = render(fmt, FINDINGS, RULES)
     assert str(ROOT) not in output
@@ -171,6 +180,7 @@ def test_json_document_top_level_in_fixed_order() -> None:
         "total": 5,
         "suppressed": 1,
         "by_severity": {"error": 2, "warning": 2, "info": 1},
+        "baselined": 0,
     }
     assert list(data["summary"]["by_severity"]) == ["error", "warning", "info"]
 
@@ -223,7 +233,12 @@ def test_json_is_indented_with_two_spaces() -> None:
 
 def test_json_without_findings() -> None:
     data = json.loads(json_report.render([], RULES))
-    assert data["summary"] == {"total": 0, "suppressed": 0, "by_severity": {"error": 0, "warning": 0, "info": 0}}
+    assert data["summary"] == {
+        "total": 0,
+        "suppressed": 0,
+        "by_severity": {"error": 0, "warning": 0, "info": 0},
+        "baselined": 0,
+    }
     assert data["findings"] == []
 
 
@@ -388,3 +403,200 @@ def test_sarif_without_findings_has_an_empty_result_list() -> None:
     run = sarif_log([])["runs"][0]
     assert run["results"] == []
     assert len(run["tool"]["driver"]["rules"]) == len(RULES)
+
+
+# --- JUnit XML -----------------------------------------------------------------------------------
+
+JUNIT_SCHEMA = Path(__file__).resolve().parent / "data" / "junit-10.xsd"
+
+
+@pytest.fixture(scope="module")
+def junit_schema() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(JUNIT_SCHEMA))
+
+
+def junit_root(findings: list[Finding] = FINDINGS, rules: list[Rule] = RULES) -> ElementTree.Element:
+    return ElementTree.fromstring(junit.render(findings, rules))
+
+
+@pytest.mark.parametrize("findings", [FINDINGS, []], ids=["findings", "empty"])
+def test_junit_is_valid_against_the_jenkins_schema(junit_schema: xmlschema.XMLSchema, findings: list[Finding]) -> None:
+    output = junit.render(findings, RULES)
+    assert output.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites')
+    assert [str(error) for error in junit_schema.iter_errors(output)] == []
+
+
+def test_junit_schema_validation_catches_a_broken_report(junit_schema: xmlschema.XMLSchema) -> None:
+    root = junit_root()
+    del root[0].attrib["failures"]  # required
+    ElementTree.SubElement(root[0][0], "file")  # not an element of the schema
+    assert len(list(junit_schema.iter_errors(ElementTree.tostring(root, encoding="unicode")))) >= 2
+
+
+def test_junit_has_one_suite_per_rule_with_counts() -> None:
+    root = junit_root()
+    suites = root.findall("testsuite")
+    assert [suite.get("name") for suite in suites] == [f"{item.id} {item.slug}" for item in RULES]
+    by_name = {suite.get("name", "").split()[0]: suite for suite in suites}
+    assert dict(by_name["VPCE004"].attrib) == {
+        "name": "VPCE004 interface-endpoint-without-security-group",
+        "tests": "1",
+        "failures": "0",
+        "errors": "0",
+        "skipped": "1",
+    }
+    assert (by_name["VPCE001"].get("tests"), by_name["VPCE001"].get("failures")) == ("1", "1")
+    # Totals: 5 failing cases, 1 skipped, and one passing case for each of the rules without findings.
+    quiet_rules = len(RULES) - len({f.rule_id for f in FINDINGS})
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == (str(len(FINDINGS) + quiet_rules), "5", "0")
+    assert sum(int(suite.get("tests", "0")) for suite in suites) == int(root.get("tests", "0"))
+    assert len(root.findall(".//failure")) == 5 and len(root.findall(".//skipped")) == 1
+
+
+def test_junit_failure_carries_file_line_address_and_message() -> None:
+    (case,) = junit_root().findall("testsuite[@name='VPCE013 nat-without-gateway-endpoints']/testcase")
+    assert case.get("name") == "aws_nat_gateway.main (modules/net/nat.tf:5)"
+    assert case.get("classname") == "modules/net/nat.tf"
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("message") == "NAT carries S3 traffic."
+    assert failure.get("type") == "warning VPCE013"
+    assert failure.text == (
+        "modules/net/nat.tf:5: VPCE013 nat-without-gateway-endpoints (warning)\n"
+        "resource: aws_nat_gateway.main\nvpc: aws_vpc.main\nNAT carries S3 traffic."
+    )
+
+
+def test_junit_suppressed_finding_is_skipped_with_its_reason() -> None:
+    (case,) = junit_root().findall("testsuite[@name='VPCE004 interface-endpoint-without-security-group']/testcase")
+    skipped = case.find("skipped")
+    assert skipped is not None and skipped.get("message") == "default SG is locked down"
+    assert case.find("failure") is None
+
+
+def test_junit_file_finding_is_named_after_the_file_and_escapes_text() -> None:
+    broken = finding("VPCE000", "a&b.tf", 3, "", 'Unexpected "<" & more.', end_line=3)
+    output = junit.render([broken], [RULE_BY_ID["VPCE000"]])
+    case = ElementTree.fromstring(output).find("testsuite/testcase")
+    assert case is not None and case.get("name") == "a&b.tf (a&b.tf:3)"
+    failure = case.find("failure")
+    assert failure is not None and failure.get("message") == 'Unexpected "<" & more.'
+
+
+def test_junit_finding_of_a_rule_that_did_not_run_gets_its_own_suite() -> None:
+    root = junit_root(FINDINGS[:1], [RULE_BY_ID["VPCE005"]])
+    assert [suite.get("name") for suite in root] == [
+        "VPCE005 interface-endpoint-single-az",
+        "VPCE001 gateway-endpoint-without-route-table",
+    ]
+
+
+def test_junit_clean_run_has_a_passing_case_per_rule() -> None:
+    root = junit_root([])
+    assert root.get("tests") == str(len(RULES)) and root.get("failures") == "0"
+    assert all(suite.find("testcase[@name='no findings']") is not None for suite in root)
+
+
+# --- GitHub workflow commands ---------------------------------------------------------------------
+
+
+def test_github_annotations_per_unsuppressed_finding() -> None:
+    lines = github.render(FINDINGS, RULES).splitlines()
+    assert lines[0] == (
+        "::error file=main.tf,line=12,endLine=15,title=VPCE001 gateway-endpoint-without-route-table"
+        "::Gateway endpoint for S3 has no route table. [aws_vpc_endpoint.s3]"
+    )
+    assert [line.split(" ", 1)[0] for line in lines[:-1]] == [
+        "::error",
+        "::warning",
+        "::warning",
+        "::notice",
+        "::error",
+    ]
+    assert not any("VPCE004" in line for line in lines)  # suppressed
+    assert lines[-1] == "5 findings (2 errors, 2 warnings, 1 info), 1 suppressed"
+
+
+def test_github_escapes_data_and_properties() -> None:
+    tricky = finding("VPCE005", "dir,x/a:b%.tf", 7, "aws_vpc_endpoint.x", "100% sure\r\nnext::warning line", end_line=9)
+    (line, _) = github.render([tricky], RULES).splitlines()
+    assert line == (
+        "::warning file=dir%2Cx/a%3Ab%25.tf,line=7,endLine=9,title=VPCE005 interface-endpoint-single-az"
+        "::100%25 sure%0D%0Anext::warning line [aws_vpc_endpoint.x]"
+    )
+    # The message cannot end the command: after the first "::" separator, no raw newline or CR is left.
+    assert "\n" not in line and "\r" not in line
+    assert github.escape_property("a:b,c") == "a%3Ab%2Cc"
+    assert github.escape_data("a:b,c") == "a:b,c"
+
+
+def test_github_unknown_line_has_no_line_properties_and_windows_paths_use_slashes() -> None:
+    nowhere = finding("VPCE000", "mods\\bad.tf", 0, "", "Cannot read.", end_line=0)
+    (line, _) = github.render([nowhere], RULES).splitlines()
+    assert line == "::error file=mods/bad.tf,title=VPCE000 unparsable-terraform-file::Cannot read."
+
+
+def test_github_clean_run_and_baseline_note() -> None:
+    assert github.render([], RULES) == "No findings.\n"
+    assert github.render([], RULES, baselined=3) == "No findings, 3 hidden by the baseline\n"
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+
+def test_markdown_summary_and_table() -> None:
+    output = markdown.render(FINDINGS, RULES, baselined=2)
+    lines = output.splitlines()
+    assert lines[0] == "## vpce-checks"
+    assert lines[2] == (
+        "**5 findings**: 2 errors, 2 warnings, 1 info (1 suppressed, 2 hidden by the baseline)."
+        f" {len(RULES)} rules checked."
+    )
+    assert lines[4:6] == ["| Severity | Rule | Location | Resource | Message |", "|---|---|---|---|---|"]
+    assert lines[6] == (
+        "| error | [VPCE001](https://github.com/vpce-checks/vpce-checks/blob/main/docs/rules/VPCE001.md)"
+        " `gateway-endpoint-without-route-table` | `main.tf:12` | `aws_vpc_endpoint.s3` |"
+        " Gateway endpoint for S3 has no route table. |"
+    )
+    table = [line for line in lines[6:] if line.startswith("| ")]
+    assert len(table) == 5 + 2  # five active rows, then the suppressed table's header and its row
+    assert "<details><summary>Suppressed findings (1)</summary>" in output
+    assert "(suppressed: default SG is locked down)" in output.split("<details>", 1)[1]
+    assert "VPCE004" not in output.split("<details>", 1)[0]
+
+
+def test_markdown_every_row_has_five_cells_even_with_pipes_and_newlines() -> None:
+    tricky = finding("VPCE005", "a|b.tf", 3, 'aws_vpc_endpoint.x["a|b"]', "one | two\nthree <b>bold</b>")
+    row = markdown.render([tricky], RULES).splitlines()[-1]
+    assert row.replace("\\|", "").count("|") == 6
+    assert "one \\| two three &lt;b&gt;bold&lt;/b&gt;" in row
+    assert '`aws_vpc_endpoint.x["a\\|b"]`' in row and "`a\\|b.tf:3`" in row
+
+
+def test_markdown_table_is_capped() -> None:
+    many = [finding("VPCE001", "main.tf", line, f"aws_vpc_endpoint.e{line}") for line in range(1, 131)]
+    output = markdown.render(many, RULES)
+    rows = [line for line in output.splitlines() if line.startswith("| error |")]
+    assert len(rows) == markdown.MAX_ROWS == 100
+    assert "`aws_vpc_endpoint.e100`" in rows[-1]
+    assert output.startswith("## vpce-checks\n\n**130 findings**: 130 errors.")
+    assert output.endswith("\n\n... and 30 more, not listed here.\n")
+    assert "more, not listed" not in markdown.render(many[:100], RULES)
+
+
+def test_markdown_clean_run() -> None:
+    assert markdown.render([], RULES) == (
+        f"## vpce-checks\n\n:white_check_mark: **No findings**. {len(RULES)} rules checked.\n"
+    )
+    assert ":white_check_mark: **No findings** (4 hidden by the baseline)." in markdown.render([], RULES, 4)
+
+
+# --- the baseline count in the other formats ----------------------------------------------------
+
+
+def test_text_and_json_say_how_many_findings_the_baseline_hid() -> None:
+    assert (
+        text.render(FINDINGS[:1], RULES, baselined=2).splitlines()[-3]
+        == "1 finding (1 error), 2 hidden by the baseline"
+    )
+    assert json.loads(json_report.render([], RULES, baselined=2))["summary"]["baselined"] == 2

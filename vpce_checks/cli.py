@@ -1,24 +1,28 @@
-"""The ``vpce-checks`` command line: scan, list rules, explain a rule."""
+"""The ``vpce-checks`` command line: scan, list rules, explain a rule, locate the checkov checks."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
+import vpce_checks
 from vpce_checks import __version__
+from vpce_checks.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
+from vpce_checks.config import FAIL_ON, Config, ConfigError, find_config_file, load_config
 from vpce_checks.core.engine import UnknownRuleError, choose_rules
 from vpce_checks.core.findings import Severity
-from vpce_checks.core.registry import all_rules, find_rule
+from vpce_checks.core.registry import Rule, all_rules, find_rule
 from vpce_checks.docs import rules_table_text
 from vpce_checks.loader.module import LoadOptions
 from vpce_checks.reporters import FORMATS, render
 from vpce_checks.scan import scan_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FAIL_ON = ("error", "warning", "info", "never")
-COMMANDS = ("scan", "rules", "explain")
+COMMANDS = ("scan", "rules", "explain", "checkov-dir")
+CHECKOV_POLICIES = "checkov_policies"
 
 
 class UsageError(Exception):
@@ -39,22 +43,35 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
     scan.add_argument("-f", "--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    # Defaults of options a configuration file can set are None, so "not given" can be told apart.
     scan.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        default="error",
-        help="lowest severity that makes the exit code 1 (default: error)",
+        help="lowest severity that makes the exit code 1 (default: the configuration's fail-on, else error)",
     )
-    scan.add_argument("--select", metavar="IDS", default="", help="only these rules (comma-separated IDs or slugs)")
-    scan.add_argument("--ignore", metavar="IDS", default="", help="skip these rules (comma-separated IDs or slugs)")
+    scan.add_argument("--select", metavar="IDS", help="only these rules (comma-separated IDs or slugs)")
+    scan.add_argument("--ignore", metavar="IDS", help="skip these rules (comma-separated IDs or slugs)")
     scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set an input variable")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="read input variables from FILE")
+    config = scan.add_mutually_exclusive_group()
+    config.add_argument("--config", metavar="FILE", help="read settings from FILE (default: found from the cwd up)")
+    config.add_argument("--no-config", action="store_true", help="read no configuration file")
+    scan.add_argument("--baseline", metavar="FILE", help="report and fail only on findings not recorded in FILE")
+    scan.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="record the current findings in the baseline file (creating it) and exit 0",
+    )
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
 
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", metavar="ID", help="rule ID or slug, e.g. VPCE008")
+
+    commands.add_parser(
+        "checkov-dir", help="print the directory to pass to `checkov --external-checks-dir` (pip installs)"
+    )
     return parser
 
 
@@ -72,8 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules(options.format)
         if options.command == "explain":
             return _explain(options.rule)
+        if options.command == "checkov-dir":
+            return _checkov_dir()
         return _scan(options)
-    except UsageError as error:
+    except (UsageError, ConfigError, BaselineError) as error:
         print(f"vpce-checks: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
@@ -85,26 +104,51 @@ def _scan(options: argparse.Namespace) -> int:
     for path in options.paths:
         if not os.path.exists(path):
             raise UsageError(f"{path}: no such file or directory")
-    try:
-        rules = choose_rules(_ids(options.select), _ids(options.ignore))
-    except UnknownRuleError as error:
-        raise UsageError(str(error)) from error
+    config = Config() if options.no_config else load_config(options.config or find_config_file())
+    rules = config.override_rules(_chosen_rules(options, config))
     load = LoadOptions(var_files=list(options.var_file), variables=_variables(options.var))
     for path in load.var_files:
         if not os.path.isfile(path):
             raise UsageError(f"--var-file {path}: no such file")
-    result = scan_paths(options.paths, rules, load)
-    report = render(options.format, result.findings, rules)
+    baseline_path: str | None = options.baseline or config.baseline
+    if options.update_baseline and baseline_path is None:
+        raise UsageError("--update-baseline needs a baseline file: --baseline FILE, or `baseline` in the configuration")
+    # Read the baseline before scanning, so that a missing or broken one fails at once.
+    recorded = read_baseline(baseline_path) if baseline_path and not options.update_baseline else None
+
+    result = scan_paths(options.paths, rules, load, exclude=config.is_excluded)
+    findings = [finding for finding in result.findings if not config.is_excluded(finding.file)]
+    if options.update_baseline and baseline_path is not None:
+        count = write_baseline(baseline_path, findings)
+        print(f"vpce-checks: recorded {count} finding{'' if count == 1 else 's'} in {baseline_path}", file=sys.stderr)
+        return EXIT_CLEAN
+    hidden = 0
+    if recorded is not None:
+        filtered = apply_baseline(findings, recorded)
+        findings, hidden = filtered.findings, filtered.hidden
+
+    report = render(options.format, findings, rules, hidden)
     if options.output:
         with open(options.output, "w", encoding="utf-8") as handle:
             handle.write(report)
     else:
         sys.stdout.write(report)
-    if options.fail_on == "never":
+    fail_on = options.fail_on or config.fail_on or "error"
+    if fail_on == "never":
         return EXIT_CLEAN
-    threshold = Severity(options.fail_on)
-    failing = [f for f in result.findings if not f.suppressed and f.severity.rank >= threshold.rank]
+    threshold = Severity(fail_on)
+    failing = [f for f in findings if not f.suppressed and f.severity.rank >= threshold.rank]
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _chosen_rules(options: argparse.Namespace, config: Config) -> list[Rule]:
+    """The rules to run: ``--select``/``--ignore`` each replace the configuration's list when given."""
+    select = _ids(options.select) if options.select is not None else config.select or ()
+    ignore = _ids(options.ignore) if options.ignore is not None else config.ignore or ()
+    try:
+        return choose_rules(select, ignore)
+    except UnknownRuleError as error:
+        raise UsageError(str(error)) from error
 
 
 def _ids(text: str) -> list[str]:
@@ -128,6 +172,18 @@ def _list_rules(fmt: str) -> int:
         sys.stdout.write(rules_table_markdown() + "\n")
     else:
         sys.stdout.write(rules_table_text())
+    return EXIT_CLEAN
+
+
+def _checkov_dir() -> int:
+    """Print the checkov checks directory shipped inside the installed package."""
+    directory = Path(vpce_checks.__file__).resolve().parent / CHECKOV_POLICIES
+    if not directory.is_dir():
+        raise UsageError(
+            f"{directory}: no checkov checks in this installation of vpce-checks; "
+            "reinstall it (pip install vpce-checks), or use custom_policies/ from a clone of the repository"
+        )
+    print(directory)
     return EXIT_CLEAN
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Sequence
+from typing import Callable, Sequence
 
 from vpce_checks.core.engine import Outcome, analyze, outcomes
 from vpce_checks.core.findings import Finding
@@ -24,14 +24,22 @@ class ScanResult:
     modules: int = 0
 
 
-def scan_paths(paths: Sequence[str], rules: Sequence[Rule], options: LoadOptions | None = None) -> ScanResult:
-    """Scan every module under ``paths``; a module that cannot be read is reported, not fatal."""
+def scan_paths(
+    paths: Sequence[str],
+    rules: Sequence[Rule],
+    options: LoadOptions | None = None,
+    exclude: Callable[[str], bool] | None = None,
+) -> ScanResult:
+    """Scan every module under ``paths``; a module that cannot be read is reported, not fatal.
+
+    A module directory for which ``exclude`` returns true is not scanned.
+    """
     result = ScanResult()
     seen: set[str] = set()
     for path in paths:
         for directory in module_directories(path):
             real = os.path.realpath(directory)
-            if real in seen:
+            if real in seen or (exclude is not None and exclude(directory)):
                 continue
             seen.add(real)
             result.modules += 1

@@ -1,28 +1,38 @@
-"""Reporters: turn findings into text, JSON or SARIF.
+"""Reporters: turn findings into text, JSON, SARIF, JUnit XML, GitHub annotations or Markdown.
 
-Each format's module has ``render(findings, rules) -> str``; :data:`FORMATS` maps the format
-names the CLI accepts to them. Output is deterministic and ends with a newline.
+Each format's module has ``render(findings, rules, baselined=0) -> str``; :data:`FORMATS` maps
+the format names the CLI accepts to them. ``baselined`` is how many findings a baseline file hid
+(they are not passed in). Output is deterministic and ends with a newline.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Protocol, Sequence
 
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.registry import Rule
-from vpce_checks.reporters import json_report, sarif, text
+from vpce_checks.reporters import github, json_report, junit, markdown, sarif, text
 
-Renderer = Callable[[Sequence[Finding], Sequence[Rule]], str]
+
+class Renderer(Protocol):
+    """A format's ``render`` function."""
+
+    def __call__(self, findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
+        """Render ``findings`` and the ``rules`` that ran; ``baselined`` findings were hidden."""
+
 
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_report.render,
     "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+    "markdown": markdown.render,
 }
 """Format name → render function."""
 
 
-def render(fmt: str, findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+def render(fmt: str, findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
     """Render ``findings`` (already sorted) in format ``fmt``; ``rules`` are the rules that ran.
 
     Raises :class:`ValueError` for a format not in :data:`FORMATS`.
@@ -31,4 +41,4 @@ def render(fmt: str, findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
         renderer = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(sorted(FORMATS))})") from None
-    return renderer(findings, rules)
+    return renderer(findings, rules, baselined)

@@ -16,8 +16,11 @@ SCHEMA_VERSION = 1
 TOOL_NAME = "vpce-checks"
 
 
-def document(findings: Sequence[Finding]) -> dict[str, Any]:
-    """Build the JSON document as a dict, keys in their documented order."""
+def document(findings: Sequence[Finding], baselined: int = 0) -> dict[str, Any]:
+    """Build the JSON document as a dict, keys in their documented order.
+
+    ``baselined`` is the number of findings a baseline file hid (they are not in ``findings``).
+    """
     active = [finding for finding in findings if not finding.suppressed]
     by_severity = {
         severity.value: sum(1 for finding in active if finding.severity is severity)
@@ -30,17 +33,18 @@ def document(findings: Sequence[Finding]) -> dict[str, Any]:
             "total": len(active),
             "suppressed": len(findings) - len(active),
             "by_severity": by_severity,
+            "baselined": baselined,
         },
         "findings": [_finding(finding) for finding in findings],
     }
 
 
-def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
     """Render ``findings`` (already sorted; order kept) as JSON, indented, ending with a newline.
 
     ``rules`` is accepted for a uniform reporter interface; the JSON format does not list rules.
     """
-    return json.dumps(document(findings), indent=2, sort_keys=False) + "\n"
+    return json.dumps(document(findings, baselined), indent=2, sort_keys=False) + "\n"
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

@@ -58,8 +58,12 @@ def log(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, Any]:
     }
 
 
-def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
-    """Render ``findings`` (order kept) and the ``rules`` that ran as a SARIF 2.1.0 log, ending with a newline."""
+def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
+    """Render ``findings`` (order kept) and the ``rules`` that ran as a SARIF 2.1.0 log, ending with a newline.
+
+    ``baselined`` is accepted for a uniform reporter interface: findings hidden by a baseline are
+    simply absent, which is what code scanning needs to show only new alerts.
+    """
     return json.dumps(log(findings, rules), indent=2) + "\n"
 
 

@@ -29,13 +29,13 @@ _SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _SEVERITY_WIDTH = max(len(severity.value) for severity in Severity)
 
 
-def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
+def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
     """Render ``findings`` (already sorted) as human-readable text ending with a newline.
 
     Unsuppressed findings come first, grouped by file in the order the files first appear; the
     suppressed ones follow under a ``Suppressed:`` header, each marked ``(suppressed: reason)``.
-    Then a summary line, the number of ``rules`` that ran and, when anything was listed, a hint
-    to run ``vpce-checks explain``.
+    Then a summary line (saying how many ``baselined`` findings the baseline hid, if any), the
+    number of ``rules`` that ran and, when anything was listed, a hint to run ``vpce-checks explain``.
     """
     active = [finding for finding in findings if not finding.suppressed]
     suppressed = [finding for finding in findings if finding.suppressed]
@@ -50,29 +50,37 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule]) -> str:
         lines.append(SUPPRESSED_HEADER)
         lines.extend(_grouped(suppressed, line_width, id_width))
         lines.append("")
-    lines.append(summary(findings))
+    lines.append(summary(findings, baselined))
     lines.append(f"{len(rules)} rule{'' if len(rules) == 1 else 's'} checked.")
     if findings:
         lines.append(HINT)
     return "\n".join(lines) + "\n"
 
 
-def summary(findings: Sequence[Finding]) -> str:
+def summary(findings: Sequence[Finding], baselined: int = 0) -> str:
     """Return the summary line, e.g. ``3 findings (2 errors, 1 warning), 1 suppressed`` or ``No findings.``
 
-    Only unsuppressed findings are counted by severity; suppressed ones are counted apart.
+    Only unsuppressed findings are counted by severity; suppressed ones are counted apart, and so
+    are the ``baselined`` findings a baseline file hid (``..., 4 hidden by the baseline``).
     """
     active = [finding for finding in findings if not finding.suppressed]
     suppressed = len(findings) - len(active)
+    extras = [f"{suppressed} suppressed"] if suppressed else []
+    if baselined:
+        extras.append(f"{baselined} hidden by the baseline")
     if not active:
-        return "No findings." if not suppressed else f"No findings, {suppressed} suppressed"
+        return f"No findings, {', '.join(extras)}" if extras else "No findings."
+    text = f"{len(active)} finding{'' if len(active) == 1 else 's'} ({severity_counts(active)})"
+    return ", ".join([text, *extras])
+
+
+def severity_counts(findings: Sequence[Finding]) -> str:
+    """Count ``findings`` by severity, worst first, leaving out zeros: ``2 errors, 1 info``."""
     counts = [
-        _plural(sum(1 for finding in active if finding.severity is severity), severity) for severity in _SEVERITY_ORDER
+        _plural(sum(1 for finding in findings if finding.severity is severity), severity)
+        for severity in _SEVERITY_ORDER
     ]
-    text = f"{len(active)} finding{'' if len(active) == 1 else 's'} ({', '.join(part for part in counts if part)})"
-    if suppressed:
-        text += f", {suppressed} suppressed"
-    return text
+    return ", ".join(part for part in counts if part)
 
 
 def _plural(count: int, severity: Severity) -> str:

@@ -1,0 +1,136 @@
+"""The examples in the docs work: YAML parses, commands parse, configuration and baseline load.
+
+Every fenced block is taken from the Markdown itself, so the docs cannot rot unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from vpce_checks.baseline import read_baseline
+from vpce_checks.cli import COMMANDS, build_parser
+from vpce_checks.config import find_config_file, load_config, tomllib
+from vpce_checks.core.findings import Severity
+
+ROOT = Path(__file__).resolve().parent.parent
+CI_DOC = ROOT / "docs" / "ci.md"
+CONFIG_DOC = ROOT / "docs" / "configuration.md"
+HOOK_ID = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]["id"]
+
+
+def blocks(path: Path, language: str) -> list[str]:
+    """The contents of the fenced code blocks of ``language`` in ``path``."""
+    return re.findall(rf"^```{language}\n(.*?)^```$", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+
+
+def vpce_commands(script: str) -> list[list[str]]:
+    """Every ``vpce-checks`` command in shell lines or YAML ``run:``/``script:`` lines, as argument lists.
+
+    Comments and redirections are dropped; ``$(vpce-checks ...)`` substitutions count too.
+    """
+    commands = [shlex.split(inner) for inner in re.findall(r"\$\(vpce-checks ([^)]*)\)", script)]
+    for line in script.replace("\\\n", " ").splitlines():
+        line = re.sub(r"^\s*(- )?(run: )?", "", line.split(" #", 1)[0])
+        if line.startswith("vpce-checks "):
+            commands.append(shlex.split(line.split(">>", 1)[0])[1:])
+    return commands
+
+
+def test_every_vpce_checks_command_in_the_docs_parses() -> None:
+    texts = [
+        *blocks(CI_DOC, "yaml"),
+        *blocks(CI_DOC, "sh"),
+        *blocks(CONFIG_DOC, "sh"),
+        (ROOT / "README.md").read_text(),
+    ]
+    commands = [command for text in texts for command in vpce_commands(text)]
+    assert len(commands) >= 12
+    parser = build_parser()
+    for arguments in commands:
+        if not arguments or arguments[0] not in COMMANDS:
+            arguments = ["scan", *arguments]
+        if "PATH..." in arguments or "ID" in arguments[1:]:  # placeholders of the usage summary
+            continue
+        try:
+            parser.parse_args(arguments)
+        except SystemExit:  # pragma: no cover - the assertion below says which
+            pytest.fail(f"the docs show an invalid command: vpce-checks {' '.join(arguments)}")
+
+
+def test_ci_yaml_examples_parse() -> None:
+    documents = [yaml.safe_load(block) for block in blocks(CI_DOC, "yaml")]
+    assert len(documents) == 6
+    assert all(isinstance(document, dict) for document in documents)
+
+
+def test_github_workflow_uploads_sarif_and_writes_the_summary() -> None:
+    workflow: dict[str, Any] = yaml.safe_load(blocks(CI_DOC, "yaml")[0])
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["vpce-checks"]["steps"]
+    upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    sarif_step = next(step for step in steps if "--format sarif" in step.get("run", ""))
+    assert f"--output {upload['with']['sarif_file']}" in sarif_step["run"]
+    assert any("--format markdown" in step.get("run", "") and "$GITHUB_STEP_SUMMARY" in step["run"] for step in steps)
+    assert steps[-1]["run"] == "vpce-checks . --format github"  # the gate comes after the reports
+    checkov: dict[str, Any] = yaml.safe_load(blocks(CI_DOC, "yaml")[1])
+    script = " ".join(step.get("run", "") for step in checkov["checkov"]["steps"])
+    for needed in ("pipx install checkov==", '--external-checks-dir "$(vpce-checks checkov-dir)"', "--skip-download"):
+        assert needed in script
+
+
+def test_gitlab_jobs_keep_junit_reports() -> None:
+    jobs: dict[str, Any] = yaml.safe_load(blocks(CI_DOC, "yaml")[2])
+    for name in ("vpce-checks", "vpce-checks-checkov"):
+        report = jobs[name]["artifacts"]["reports"]["junit"]
+        assert jobs[name]["artifacts"]["when"] == "always"
+        assert any(report in line for line in jobs[name]["script"]), name
+    assert "--format junit" in " ".join(jobs["vpce-checks"]["script"])
+    assert "custom_policies" in " ".join(jobs["vpce-checks-checkov"]["script"])
+
+
+def test_pre_commit_snippets_name_real_hooks() -> None:
+    ours = [yaml.safe_load(block) for block in blocks(CI_DOC, "yaml") + blocks(ROOT / "README.md", "yaml")]
+    hooks = {
+        (repo["repo"], hook["id"]): hook
+        for document in ours
+        for repo in document.get("repos", [])
+        for hook in repo["hooks"]
+    }
+    assert ("https://github.com/vpce-checks/vpce-checks", HOOK_ID) in hooks
+    checkov = hooks[("https://github.com/bridgecrewio/checkov", "checkov")]
+    assert "--external-checks-dir=tools/vpce-checks/custom_policies" in checkov["args"]
+    assert "additional_dependencies" not in checkov  # python-hcl2 would break checkov's hcl2
+    assert "vpce-checks checkov-dir" in hooks[("local", "checkov-vpce-checks")]["entry"]
+
+
+@pytest.mark.parametrize(("language", "name"), [("toml", "pyproject.toml"), ("yaml", ".vpce-checks.yaml")])
+def test_configuration_examples_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, name: str) -> None:
+    (example,) = [block for block in blocks(CONFIG_DOC, language) if block.startswith(f"# {name}\n")]
+    (tmp_path / ".git").mkdir()
+    (tmp_path / name).write_text(example, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config(find_config_file())
+    assert config.source == name
+    assert config.ignore == ("VPCE013",) and config.fail_on == "warning"
+    assert config.severity == {"VPCE005": Severity.ERROR, "VPCE006": Severity.INFO}
+    assert config.exclude == ("legacy", "modules/*/examples")
+    assert config.is_excluded("modules/vpc/examples/main.tf")
+
+
+def test_the_two_configuration_examples_say_the_same() -> None:
+    (toml_example,) = blocks(CONFIG_DOC, "toml")
+    yaml_example = next(block for block in blocks(CONFIG_DOC, "yaml") if block.startswith("# .vpce-checks.yaml"))
+    assert tomllib.loads(toml_example)["tool"]["vpce-checks"] == yaml.safe_load(yaml_example)
+
+
+def test_baseline_example_reads(tmp_path: Path) -> None:
+    (example,) = blocks(CONFIG_DOC, "json")
+    (tmp_path / "b.json").write_text(example, encoding="utf-8")
+    baseline = read_baseline(str(tmp_path / "b.json"))
+    assert sum(baseline.keys.values()) == 1
