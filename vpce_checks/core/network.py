@@ -188,7 +188,8 @@ class Network:
     @cached_property
     def vpcs(self) -> dict[str, Vpc]:
         """The VPCs declared in the configuration, by address, with their endpoints and routes."""
-        readable = not self.config.problems  # an unreadable file may hold what seems absent
+        # An unreadable file or a skipped module may hold what seems absent.
+        readable = not self.config.problems and self.config.complete
         vpcs = {
             resource.address: Vpc(resource, judged=resource.certain and readable)
             for resource in self.config.of_type("aws_vpc")
@@ -298,6 +299,9 @@ class Network:
             endpoint.address: {kind: _inline_attachment(endpoint.get(attribute)) for kind, attribute in INLINE.items()}
             for endpoint in endpoints
         }
+        for address in self.config.escaped & result.keys():
+            for attachment in result[address].values():
+                attachment.complete = False  # a skipped module may attach more through associations
         for association_type, (kind, attribute) in ASSOCIATIONS.items():
             for association in self.config.of_type(association_type):
                 target = association.get("vpc_endpoint_id")
@@ -320,7 +324,7 @@ class Network:
         Such a resource overrides the endpoint's own (omitted) ``private_dns_enabled``; one whose
         endpoint cannot be known makes every endpoint's private DNS unknown.
         """
-        settings: dict[str, bool | None] = {}
+        settings: dict[str, bool | None] = dict.fromkeys(self.config.escaped)
         for setting in self.config.of_type("aws_vpc_endpoint_private_dns"):
             target = setting.get("vpc_endpoint_id")
             value = as_bool(setting.get("private_dns_enabled")) if setting.certain else None
