@@ -94,6 +94,9 @@ def _scan(options: argparse.Namespace) -> int:
         if not os.path.isfile(path):
             raise UsageError(f"--var-file {path}: no such file")
     result = scan_paths(options.paths, rules, load)
+    for note in result.notes:
+        # Skipped parts (an unreadable module source) are not findings; say so where people look.
+        print(f"vpce-checks: note: {note.location.file}:{note.location.start_line}: {note.message}", file=sys.stderr)
     report = render(options.format, result.findings, rules)
     if options.output:
         with open(options.output, "w", encoding="utf-8") as handle:

@@ -17,36 +17,50 @@ from vpce_checks.loader.module import LoadOptions, load_directory
 
 @dataclass
 class ScanResult:
-    """The findings of a scan and how many modules it read."""
+    """The findings of a scan, how many root modules it read, and what it skipped (notes)."""
 
     findings: list[Finding] = field(default_factory=list)
     modules: int = 0
+    notes: list[Problem] = field(default_factory=list)
 
 
 def scan_paths(paths: Sequence[str], rules: Sequence[Rule], options: LoadOptions | None = None) -> ScanResult:
-    """Scan every module under ``paths``; a module that cannot be read is reported, not fatal."""
+    """Scan every root module under ``paths``; a module that cannot be read is reported, not fatal.
+
+    A directory that another scanned directory calls as a module is analysed through its callers
+    (with their inputs), not again on its own.
+    """
     result = ScanResult()
     seen: set[str] = set()
+    loaded: list[tuple[str, Configuration]] = []
+    called: set[str] = set()
     for path in paths:
         for directory in module_directories(path):
             real = os.path.realpath(directory)
             if real in seen:
                 continue
             seen.add(real)
-            result.modules += 1
-            result.findings.extend(_analyze_module(directory, rules, options))
-    result.findings.sort(key=lambda finding: finding.sort_key)
+            config = _load(directory, options)
+            called |= config.module_directories - {real}
+            loaded.append((real, config))
+    findings: set[Finding] = set()
+    for real, config in loaded:
+        if real in called:
+            continue
+        result.modules += 1
+        result.notes.extend(config.notes)
+        findings.update(analyze(config, rules))
+    result.findings = sorted(findings, key=lambda finding: finding.sort_key)
     return result
 
 
-def _analyze_module(directory: str, rules: Sequence[Rule], options: LoadOptions | None) -> list[Finding]:
-    """The findings of one module; a failure is reported as a finding so other modules still run."""
+def _load(directory: str, options: LoadOptions | None) -> Configuration:
+    """One root configuration; a failure becomes a Problem so other modules still run."""
     display = PurePath(os.path.normpath(directory)).as_posix()
     try:
-        return analyze(load_directory(directory, display, options), rules)
+        return load_directory(directory, display, options)
     except OSError as error:
         message = f"cannot read directory: {error.strerror}"
     except Exception as error:  # noqa: BLE001 - one module's failure must not hide the others
         message = f"internal error while analysing this module ({type(error).__name__}: {error}); please report it"
-    config = Configuration(directory=display, problems=[Problem(message, Location(display, 1, 1))])
-    return analyze(config, [item for item in rules if item.id == "VPCE000"])
+    return Configuration(directory=display, problems=[Problem(message, Location(display, 1, 1))])

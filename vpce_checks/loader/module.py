@@ -732,6 +732,7 @@ class ModuleInstance:
         self.certain = certain
         self.prefix = address + "."
         self.key = call.key
+        self.config = call.parent.config
         self._arguments: dict[str, Any] = {}
         self._in_progress: set[str] = set()
         self._body: ModuleBody | None = None

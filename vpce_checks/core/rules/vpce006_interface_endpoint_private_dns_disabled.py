@@ -62,8 +62,8 @@ def check(network: Network) -> Iterator[Violation]:
     for endpoint in network.endpoints:
         if not (endpoint.resource.certain and endpoint.is_interface and endpoint.service.is_aws):
             continue
-        if endpoint.private_dns is not False:
-            continue
+        if endpoint.private_dns is not False or endpoint.subnets.certainly_empty:
+            continue  # with no subnet at all, the missing subnets are the problem (VPCE003)
         neighbours = [other for other in network.same_vpc(endpoint) if other.resource.certain]
         if any(other.serves(endpoint.label, "Interface") and other.private_dns is True for other in neighbours):
             continue  # only one endpoint per service and VPC can have private DNS (VPCE011)
@@ -71,7 +71,7 @@ def check(network: Network) -> Iterator[Violation]:
             other.serves(endpoint.label, "Gateway") for other in neighbours
         ):
             continue
-        written = endpoint.resource.has("private_dns_enabled")
+        written = endpoint.resource.get("private_dns_enabled") is not None
         how = "is set to false" if written else "is omitted (the provider default is false)"
         yield violation(
             endpoint.resource,
