@@ -240,6 +240,39 @@ class Network:
             return []
         return [other for other in self.endpoints if other.vpc == endpoint.vpc and other is not endpoint]
 
+    @cached_property
+    def _private_zone_names(self) -> list[Value]:
+        """The names of the configuration's private Route 53 zones (those with a ``vpc`` block)."""
+        return [
+            zone.get("name")
+            for zone in self.config.of_type("aws_route53_zone")
+            if zone.get("vpc") != [] and zone.get("vpc") is not None
+        ]
+
+    def private_zone_may_answer(self, endpoint: Endpoint) -> bool:
+        """True when a private hosted zone may be named after the endpoint's service DNS name.
+
+        ``ecr.api`` in eu-west-1 answers to ``api.ecr.eu-west-1.amazonaws.com``: the labels before
+        the region are the service's parts, in any order. A zone name known only as
+        ``….amazonaws.com`` may be it; a name with no such suffix (a company domain) is not.
+        """
+        service = endpoint.service
+        if service.name is None:
+            return False
+        for name in self._private_zone_names:
+            if isinstance(name, PartialString) and name.known_suffix.rstrip(".").endswith(".amazonaws.com"):
+                return True
+            if not isinstance(name, str):
+                continue
+            labels = name.lower().rstrip(".").split(".")
+            if len(labels) < 4 or labels[-2:] != ["amazonaws", "com"]:
+                continue
+            if service.region is not None and labels[-3] != service.region:
+                continue
+            if sorted(labels[:-3]) == sorted(service.name.split(".")):
+                return True
+        return False
+
     def prices(self, vpc: Vpc) -> RegionPrices:
         """List prices for a VPC's region: from its endpoints' service names, else the provider's."""
         provider_region = self.config.region if isinstance(self.config.region, str) else None
