@@ -17,6 +17,7 @@ from lark import Token, Tree
 
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression
 from vpce_checks.core.values import ResourceRef, Unknown, Value, is_unknown
+from vpce_checks.loader.data_sources import COMPUTED_DATA
 from vpce_checks.loader.evaluate import (
     MAX_COLLECTION,
     Bindings,
@@ -28,7 +29,6 @@ from vpce_checks.loader.evaluate import (
     iterate,
     to_number,
 )
-from vpce_checks.loader.data_sources import COMPUTED_DATA
 from vpce_checks.loader.modules import (
     MAX_MODULE_INSTANCES,
     MODULE_META_ARGUMENTS,
@@ -656,7 +656,7 @@ class ModuleCall(Expansion):
         self.block = block
         self.path = path
         self.name = block.labels[0]
-        self.key = f"{parent.key}.{self.name}" if parent.key else self.name
+        self.key: str = f"{parent.key}.{self.name}" if parent.key else self.name
         """The module's key in ``.terraform/modules/modules.json``."""
         self._source: Source | None = None
 
@@ -731,7 +731,7 @@ class ModuleInstance:
         self.bindings = bindings
         self.certain = certain
         self.prefix = address + "."
-        self.key = call.key
+        self.key: str = call.key
         self.config = call.parent.config
         self._arguments: dict[str, Any] = {}
         self._in_progress: set[str] = set()

@@ -61,12 +61,14 @@ def read_manifest(directory: str) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     entries = data.get("Modules") if isinstance(data, dict) else None
-    downloads = {}
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
-            if entry["Key"]:
-                downloads[entry["Key"]] = entry["Dir"]
-    return downloads
+    return {
+        entry["Key"]: entry["Dir"]
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict)
+        and isinstance(entry.get("Key"), str)
+        and isinstance(entry.get("Dir"), str)
+        and entry["Key"]  # the root module itself has the empty key
+    }
 
 
 def resolve_source(

@@ -148,7 +148,9 @@ class VpcEndpointsModule:
             "service_name": Unknown(f"{address}.service_name") if service_name is None else service_name,
             "vpc_endpoint_type": service_type,
             "security_group_ids": _only_if(is_interface, self._security_groups(spec), address),
-            "subnet_ids": _only_if(is_interface, _distinct_concat(self.input("subnet_ids"), _field(spec, "subnet_ids", [])), address),
+            "subnet_ids": _only_if(
+                is_interface, _distinct_concat(self.input("subnet_ids"), _field(spec, "subnet_ids", [])), address
+            ),
             "route_table_ids": _only_if(is_gateway, _field(spec, "route_table_ids", None), address),
             "private_dns_enabled": _only_if(is_interface, _field(spec, "private_dns_enabled", None), address),
             "policy": _field(spec, "policy", None),

@@ -61,7 +61,9 @@ def check(network: Network) -> Iterator[Violation]:
             siblings = [other for other in vpc.candidates if other.could_serve(endpoint.label, "Gateway")]
             if siblings[0] is not endpoint or not all(_attachments_known(other) for other in siblings):
                 continue
-            addresses = {item.address for other in siblings for item in other.route_tables.items if isinstance(item, ResourceRef)}
+            addresses = {
+                item.address for other in siblings for item in other.route_tables.items if isinstance(item, ResourceRef)
+            }
             left_out = [table.address for table in vpc.nat_route_tables if table.address not in addresses]
             if left_out:
                 yield violation(
