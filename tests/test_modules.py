@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import NETWORK as SHARED_NETWORK
 from helpers import pairs
 
 from vpce_checks.cli import main
@@ -18,32 +19,15 @@ from vpce_checks.loader.module import load_directory
 from vpce_checks.loader.registry_modules import is_vpc_endpoints_source
 from vpce_checks.scan import scan_paths
 
-NETWORK = """
+NETWORK = (
+    """
 provider "aws" {
   region = "us-east-1"
 }
-resource "aws_vpc" "main" {
-  cidr_block           = "10.0.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-}
-resource "aws_subnet" "a" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.0.1.0/24"
-  availability_zone = "us-east-1a"
-}
-resource "aws_subnet" "b" {
-  vpc_id            = aws_vpc.main.id
-  cidr_block        = "10.0.2.0/24"
-  availability_zone = "us-east-1b"
-}
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.main.id
-}
-resource "aws_security_group" "endpoints" {
-  vpc_id = aws_vpc.main.id
-}
 """
+    + SHARED_NETWORK
+)
+
 
 GATEWAY_MODULE = """
 variable "vpc_id" {}

@@ -9,31 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import findings_of
+from helpers import NETWORK, findings_of
 
 from vpce_checks.core.registry import all_rules
-
-NETWORK = """
-resource "aws_vpc" "main" {
-  cidr_block           = "10.0.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-}
-resource "aws_subnet" "a" {
-  vpc_id            = aws_vpc.main.id
-  availability_zone = "us-east-1a"
-}
-resource "aws_subnet" "b" {
-  vpc_id            = aws_vpc.main.id
-  availability_zone = "us-east-1b"
-}
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.main.id
-}
-resource "aws_security_group" "endpoints" {
-  vpc_id = aws_vpc.main.id
-}
-"""
 
 
 def interface(name: str, service: str, extra: str = "", subnets: str = "[aws_subnet.a.id, aws_subnet.b.id]") -> str:

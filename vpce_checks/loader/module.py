@@ -157,8 +157,9 @@ class ModuleBody(Protocol):
 class Module:
     """The symbols of one module instance and the lazily evaluated resources behind them.
 
-    The root module reads its variables from tfvars files; a called module from its caller's
-    arguments (``inputs``), and its addresses carry ``prefix`` (``module.net[0].``).
+    The root module reads its variables from tfvars files; a called module from the arguments of
+    the module instance that calls it (``call``), and its addresses carry ``prefix``
+    (``module.net[0].``). ``certain`` is False inside a module instance that may not exist.
     """
 
     def __init__(
@@ -185,8 +186,8 @@ class Module:
         self.calls: dict[str, ModuleCall] = {}
         self.resource_types: set[str] = set()
         self.providers: list[Block] = []
-        self._local_values: dict[str, Any] = {}
-        self._locals_in_progress: set[str] = set()
+        self._memo: dict[tuple[str, str], Any] = {}
+        self._evaluating: set[tuple[str, str]] = set()
         self._file_lines: dict[str, list[str]] = {}
 
     def read_files(self) -> list[str]:
@@ -278,37 +279,30 @@ class Module:
 
     def local(self, name: str) -> Any:
         """The value of ``local.<name>`` (unknown when it refers to itself)."""
-        if name in self._local_values:
-            return self._local_values[name]
-        if name not in self.locals or name in self._locals_in_progress:
-            return Unknown(f"{self.prefix}local.{name}")
-        self._locals_in_progress.add(name)
-        try:
-            value = _value_or_unknown(self.locals[name], ModuleScope(self), f"{self.prefix}local.{name}")
-        finally:
-            self._locals_in_progress.discard(name)
-        self._local_values[name] = value
-        return value
+        origin = f"{self.prefix}local.{name}"
+        if name not in self.locals:
+            return Unknown(origin)
+        return self._memoized(("local", name), self.locals[name], origin)
 
     def output(self, name: str) -> Any:
         """The value of ``output "<name>"`` as the caller sees it."""
+        origin = f"{self.prefix}{name}"
         if name not in self.outputs:
-            return Unknown(f"{self.prefix}output.{name}")
-        return self._cached(("output", name), lambda: self.outputs[name], f"{self.prefix.rstrip('.')}.{name}")
-
-    def _cached(self, key: tuple[str, str], expression: Any, origin: str) -> Any:
-        # Outputs share the locals' cache and cycle guard under a key no local can have.
-        cache_key = "\0".join(key)
-        if cache_key in self._local_values:
-            return self._local_values[cache_key]
-        if cache_key in self._locals_in_progress:
             return Unknown(origin)
-        self._locals_in_progress.add(cache_key)
+        return self._memoized(("output", name), self.outputs[name], origin)
+
+    def _memoized(self, key: tuple[str, str], expression: Expression, origin: str) -> Any:
+        """Evaluate a local or output once; one that refers to itself is unknown, not a hang."""
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._evaluating:
+            return Unknown(origin)
+        self._evaluating.add(key)
         try:
-            value = _value_or_unknown(expression(), ModuleScope(self), origin)
+            value = _value_or_unknown(expression, ModuleScope(self), origin)
         finally:
-            self._locals_in_progress.discard(cache_key)
-        self._local_values[cache_key] = value
+            self._evaluating.discard(key)
+        self._memo[key] = value
         return value
 
     def resource_value(self, resource_type: str, name: str) -> Any:
@@ -427,7 +421,7 @@ class Instance:
         written = name in body.attributes and name not in META_ARGUMENTS
         if self.declaration.is_data and (not written or (self.declaration.type, name) in COMPUTED_DATA):
             return self._data_attribute(name)
-        if name in body.attributes and name not in META_ARGUMENTS:
+        if written:
             self._in_progress.add(name)
             try:
                 value = _value_or_unknown(body.attributes[name], self.scope(), f"{self.address}.{name}")
@@ -561,10 +555,11 @@ class Expansion:
     reference to the whole block gets are shared.
     """
 
-    block: Block
-    scope_module: Module
-
-    def __init__(self) -> None:
+    def __init__(self, module: Module, block: Block, path: str) -> None:
+        self.scope_module = module
+        """The module whose scope evaluates ``count``/``for_each`` and the arguments."""
+        self.block = block
+        self.path = path
         self._instances: list[Any] | None = None
         self._expanding = False
 
@@ -630,10 +625,8 @@ class Declaration(Expansion):
     """A ``resource`` or ``data`` block and the instances its ``count`` or ``for_each`` makes."""
 
     def __init__(self, module: Module, block: Block, path: str) -> None:
-        super().__init__()
-        self.module = self.scope_module = module
-        self.block = block
-        self.path = path
+        super().__init__(module, block, path)
+        self.module = module
         self.type, self.name = block.labels[0], block.labels[1]
         self.is_data = block.type == "data"
 
@@ -651,14 +644,13 @@ class ModuleCall(Expansion):
     """A ``module`` block: where its code is, and the module instances its count/for_each makes."""
 
     def __init__(self, parent: Module, block: Block, path: str) -> None:
-        super().__init__()
-        self.parent = self.scope_module = parent
-        self.block = block
-        self.path = path
+        super().__init__(parent, block, path)
+        self.parent = parent
         self.name = block.labels[0]
         self.key: str = f"{parent.key}.{self.name}" if parent.key else self.name
         """The module's key in ``.terraform/modules/modules.json``."""
         self._source: Source | None = None
+        self._capped = False
 
     @property
     def base(self) -> str:
@@ -688,9 +680,8 @@ class ModuleCall(Expansion):
         if found.skipped:
             parent.context.note(f"{self.base}: {found.skipped}; its resources are not analysed", self.block.location)
             self._escape()
-        else:
-            if found.directory is not None:
-                parent.config.module_directories.add(os.path.realpath(found.directory))
+        elif found.directory is not None:
+            parent.config.module_directories.add(os.path.realpath(found.directory))
         return found
 
     def _escape(self) -> None:
@@ -708,8 +699,9 @@ class ModuleCall(Expansion):
         """The module instances, none when the code cannot be read or the expansion cap is reached."""
         if self.source() is None:
             return []
-        if self._instances is None and not self._expanding:
-            made = super().instances()
+        counted = self._instances is not None or self._expanding
+        made: list[Any] = super().instances()
+        if not counted:
             context = self.parent.context
             context.instances += len(made)
             if context.instances > MAX_MODULE_INSTANCES:
@@ -718,8 +710,15 @@ class ModuleCall(Expansion):
                     "the rest are not analysed",
                     self.block.location,
                 )
-                self._instances = []
-        return super().instances()
+                self._instances = made = []
+                self._capped = True
+        return made
+
+    def value(self) -> Any:
+        """``module.<name>``; unknown when the module is not read."""
+        if not self.instances() and (self.source() is None or self._capped):
+            return Unknown(self.base)
+        return super().value()
 
 
 class ModuleInstance:
