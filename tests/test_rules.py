@@ -54,6 +54,9 @@ resource "aws_nat_gateway" "a" {
 }
 """
 
+NAT_TABLES = NAT_TABLE + NAT_TABLE.replace("nat_a", "nat_b").replace('"a"', '"b"').replace(".a.id", ".b.id")
+"""Two AZs, each private route table to its own NAT gateway."""
+
 CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
     # rule, terraform, expected findings of that rule
     "001 gateway without route table": ("VPCE001", gateway("s3", "s3", extra=""), {("VPCE001", "aws_vpc_endpoint.s3")}),
@@ -194,6 +197,46 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
             + interface("s3_interface", "s3").replace("private_dns_enabled = true", "private_dns_enabled = false")
         ).replace("aws_vpc.main.id", "var.vpc_id"),
         set(),
+    ),
+    "006 private zone for the service answers instead": (
+        "VPCE006",
+        interface("ecr_api", "ecr.api").replace("private_dns_enabled = true", "private_dns_enabled = false")
+        + 'resource "aws_route53_zone" "ecr" {\n  name = "api.ecr.us-east-1.amazonaws.com"\n'
+        "  vpc {\n    vpc_id = aws_vpc.main.id\n  }\n}\n",
+        set(),
+    ),
+    "006 private zone of an unknown region for the service": (
+        "VPCE006",
+        'variable "region" {}\n'
+        + interface("sts", "sts").replace("private_dns_enabled = true", "private_dns_enabled = false")
+        + 'resource "aws_route53_zone" "sts" {\n  name = "sts.${var.region}.amazonaws.com"\n'
+        "  vpc {\n    vpc_id = aws_vpc.main.id\n  }\n}\n",
+        set(),
+    ),
+    "006 public zone or a company zone does not answer": (
+        "VPCE006",
+        interface("sts", "sts").replace("private_dns_enabled = true", "private_dns_enabled = false")
+        + 'resource "aws_route53_zone" "public" {\n  name = "sts.us-east-1.amazonaws.com"\n}\n'
+        + 'resource "aws_route53_zone" "corp" {\n  name = "corp.internal"\n'
+        "  vpc {\n    vpc_id = aws_vpc.main.id\n  }\n}\n",
+        {("VPCE006", "aws_vpc_endpoint.sts")},
+    ),
+    "006 no subnet is left to VPCE003": (
+        "VPCE006",
+        interface("sts", "sts", subnets="[]").replace("private_dns_enabled = true", "private_dns_enabled = false"),
+        set(),
+    ),
+    "014 one gateway endpoint per az route table": (
+        "VPCE014",
+        NAT_TABLES
+        + gateway("s3_a", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]")
+        + gateway("s3_b", "s3", extra="route_table_ids = [aws_route_table.nat_b.id]"),
+        set(),
+    ),
+    "014 per-az gateway endpoints leave a table out": (
+        "VPCE014",
+        NAT_TABLES + gateway("s3_a", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]"),
+        {("VPCE014", "aws_vpc_endpoint.s3_a")},
     ),
     "007 route tables on interface": (
         "VPCE007",

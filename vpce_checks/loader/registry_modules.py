@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from vpce_checks.core.model import Configuration, Location, Resource, Suppression
 from vpce_checks.core.values import ResourceRef, Unknown, Value, as_bool, is_unknown
 from vpce_checks.loader.data_sources import endpoint_service_name
+from vpce_checks.loader.evaluate import finalize
 
 _REPOSITORY = r"terraform-aws-modules/terraform-aws-vpc(?:\.git)?"
 _VPC_ENDPOINTS_SOURCES = re.compile(
@@ -90,7 +91,7 @@ class VpcEndpointsModule:
 
     def input(self, name: str) -> Any:
         """An input's value: the caller's, else the module's default."""
-        return self.caller.argument(name) if self.caller.has_argument(name) else DEFAULTS.get(name)
+        return finalize(self.caller.argument(name)) if self.caller.has_argument(name) else DEFAULTS.get(name)
 
     def build(self) -> None:
         """Add the endpoints to the configuration."""
