@@ -368,3 +368,22 @@ def test_the_command_line_prints_notes_on_standard_error(tmp_path: Path, capsys:
     captured = capsys.readouterr()
     assert code == 0
     assert "note:" in captured.err and "main.tf:1: module.vpc: source 'terraform-aws-modules/vpc/aws'" in captured.err
+
+
+def test_a_rule_failing_on_one_configuration_does_not_stop_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vpce_checks.scan as scan
+
+    write(tmp_path, {"a/main.tf": GATEWAY_MODULE, "b/main.tf": GATEWAY_MODULE.replace("# vpce-checks:skip", "# no")})
+    real = scan.analyze
+
+    def failing(config: Configuration, rules: object = None) -> object:
+        if config.directory.endswith("a") and config.resources:
+            raise ValueError("boom")
+        return real(config, rules)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan, "analyze", failing)
+    findings = scan_paths([str(tmp_path)], all_rules()).findings
+    assert {(f.rule_id, Path(f.file).name) for f in findings} == {("VPCE000", "a"), ("VPCE001", "main.tf")}
+    assert "internal error" in next(f.message for f in findings if f.rule_id == "VPCE000")

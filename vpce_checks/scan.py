@@ -49,7 +49,7 @@ def scan_paths(paths: Sequence[str], rules: Sequence[Rule], options: LoadOptions
             continue
         result.modules += 1
         result.notes.extend(config.notes)
-        findings.update(analyze(config, rules))
+        findings.update(_analyze(config, rules))
     result.findings = sorted(findings, key=lambda finding: finding.sort_key)
     return result
 
@@ -60,7 +60,22 @@ def _load(directory: str, options: LoadOptions | None) -> Configuration:
     try:
         return load_directory(directory, display, options)
     except OSError as error:
-        message = f"cannot read directory: {error.strerror}"
+        return _failed(display, f"cannot read directory: {error.strerror}")
     except Exception as error:  # noqa: BLE001 - one module's failure must not hide the others
-        message = f"internal error while analysing this module ({type(error).__name__}: {error}); please report it"
+        return _failed(display, _internal_error(error))
+
+
+def _analyze(config: Configuration, rules: Sequence[Rule]) -> list[Finding]:
+    """The findings of one configuration; a rule's failure becomes a finding so other modules still run."""
+    try:
+        return analyze(config, rules)
+    except Exception as error:  # noqa: BLE001 - one module's failure must not hide the others
+        return analyze(_failed(config.directory, _internal_error(error)), rules)
+
+
+def _failed(display: str, message: str) -> Configuration:
     return Configuration(directory=display, problems=[Problem(message, Location(display, 1, 1))])
+
+
+def _internal_error(error: Exception) -> str:
+    return f"internal error while analysing this module ({type(error).__name__}: {error}); please report it"
