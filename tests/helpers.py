@@ -10,6 +10,29 @@ from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration
 from vpce_checks.loader.module import LoadOptions, load_directory
 
+NETWORK = """
+resource "aws_vpc" "main" {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+}
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  availability_zone = "us-east-1a"
+}
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.main.id
+  availability_zone = "us-east-1b"
+}
+resource "aws_route_table" "private" {
+  vpc_id = aws_vpc.main.id
+}
+resource "aws_security_group" "endpoints" {
+  vpc_id = aws_vpc.main.id
+}
+"""
+"""A VPC with DNS on, two subnets in us-east-1a/b, a route table and a security group."""
+
 
 def load_hcl(tmp_path: Path, files: dict[str, str] | str, options: LoadOptions | None = None) -> Configuration:
     """Write the files (or one main.tf) into tmp_path and load that directory."""

@@ -9,31 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import findings_of
+from helpers import NETWORK, findings_of
 
 from vpce_checks.core.registry import all_rules
-
-NETWORK = """
-resource "aws_vpc" "main" {
-  cidr_block           = "10.0.0.0/16"
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-}
-resource "aws_subnet" "a" {
-  vpc_id            = aws_vpc.main.id
-  availability_zone = "us-east-1a"
-}
-resource "aws_subnet" "b" {
-  vpc_id            = aws_vpc.main.id
-  availability_zone = "us-east-1b"
-}
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.main.id
-}
-resource "aws_security_group" "endpoints" {
-  vpc_id = aws_vpc.main.id
-}
-"""
 
 
 def interface(name: str, service: str, extra: str = "", subnets: str = "[aws_subnet.a.id, aws_subnet.b.id]") -> str:
@@ -75,6 +53,9 @@ resource "aws_nat_gateway" "a" {
   subnet_id = aws_subnet.a.id
 }
 """
+
+NAT_TABLES = NAT_TABLE + NAT_TABLE.replace("nat_a", "nat_b").replace('"a"', '"b"').replace(".a.id", ".b.id")
+"""Two AZs, each private route table to its own NAT gateway."""
 
 CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
     # rule, terraform, expected findings of that rule
@@ -216,6 +197,46 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
             + interface("s3_interface", "s3").replace("private_dns_enabled = true", "private_dns_enabled = false")
         ).replace("aws_vpc.main.id", "var.vpc_id"),
         set(),
+    ),
+    "006 private zone for the service answers instead": (
+        "VPCE006",
+        interface("ecr_api", "ecr.api").replace("private_dns_enabled = true", "private_dns_enabled = false")
+        + 'resource "aws_route53_zone" "ecr" {\n  name = "api.ecr.us-east-1.amazonaws.com"\n'
+        "  vpc {\n    vpc_id = aws_vpc.main.id\n  }\n}\n",
+        set(),
+    ),
+    "006 private zone of an unknown region for the service": (
+        "VPCE006",
+        'variable "region" {}\n'
+        + interface("sts", "sts").replace("private_dns_enabled = true", "private_dns_enabled = false")
+        + 'resource "aws_route53_zone" "sts" {\n  name = "sts.${var.region}.amazonaws.com"\n'
+        "  vpc {\n    vpc_id = aws_vpc.main.id\n  }\n}\n",
+        set(),
+    ),
+    "006 public zone or a company zone does not answer": (
+        "VPCE006",
+        interface("sts", "sts").replace("private_dns_enabled = true", "private_dns_enabled = false")
+        + 'resource "aws_route53_zone" "public" {\n  name = "sts.us-east-1.amazonaws.com"\n}\n'
+        + 'resource "aws_route53_zone" "corp" {\n  name = "corp.internal"\n'
+        "  vpc {\n    vpc_id = aws_vpc.main.id\n  }\n}\n",
+        {("VPCE006", "aws_vpc_endpoint.sts")},
+    ),
+    "006 no subnet is left to VPCE003": (
+        "VPCE006",
+        interface("sts", "sts", subnets="[]").replace("private_dns_enabled = true", "private_dns_enabled = false"),
+        set(),
+    ),
+    "014 one gateway endpoint per az route table": (
+        "VPCE014",
+        NAT_TABLES
+        + gateway("s3_a", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]")
+        + gateway("s3_b", "s3", extra="route_table_ids = [aws_route_table.nat_b.id]"),
+        set(),
+    ),
+    "014 per-az gateway endpoints leave a table out": (
+        "VPCE014",
+        NAT_TABLES + gateway("s3_a", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]"),
+        {("VPCE014", "aws_vpc_endpoint.s3_a")},
     ),
     "007 route tables on interface": (
         "VPCE007",

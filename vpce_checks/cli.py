@@ -117,6 +117,9 @@ def _scan(options: argparse.Namespace) -> int:
     recorded = read_baseline(baseline_path) if baseline_path and not options.update_baseline else None
 
     result = scan_paths(options.paths, rules, load, exclude=config.is_excluded)
+    for note in result.notes:
+        # Skipped parts (an unreadable module source) are not findings; say so where people look.
+        print(f"vpce-checks: note: {note.location.file}:{note.location.start_line}: {note.message}", file=sys.stderr)
     findings = [finding for finding in result.findings if not config.is_excluded(finding.file)]
     if options.update_baseline and baseline_path is not None:
         count = write_baseline(baseline_path, findings)

@@ -17,11 +17,14 @@ from vpce_checks.loader.module import LoadOptions, load_directory
 
 @dataclass
 class ScanResult:
-    """The findings of a scan, every rule's verdict per resource, and how many modules it read."""
+    """The findings of a scan, every rule's verdict per resource, how many root modules it read,
+    and what it skipped (notes).
+    """
 
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     modules: int = 0
+    notes: list[Problem] = field(default_factory=list)
 
 
 def scan_paths(
@@ -30,37 +33,60 @@ def scan_paths(
     options: LoadOptions | None = None,
     exclude: Callable[[str], bool] | None = None,
 ) -> ScanResult:
-    """Scan every module under ``paths``; a module that cannot be read is reported, not fatal.
+    """Scan every root module under ``paths``; a module that cannot be read is reported, not fatal.
 
-    A module directory for which ``exclude`` returns true is not scanned.
+    A directory that another scanned directory calls as a module is analysed through its callers
+    (with their inputs), not again on its own. A directory for which ``exclude`` returns true is
+    not scanned.
     """
     result = ScanResult()
     seen: set[str] = set()
+    loaded: list[tuple[str, Configuration]] = []
+    called: set[str] = set()
     for path in paths:
         for directory in module_directories(path):
             real = os.path.realpath(directory)
             if real in seen or (exclude is not None and exclude(directory)):
                 continue
             seen.add(real)
-            result.modules += 1
-            _analyze_module(directory, rules, options, result)
-    result.findings.sort(key=lambda finding: finding.sort_key)
+            config = _load(directory, options)
+            called |= config.module_directories - {real}
+            loaded.append((real, config))
+    findings: set[Finding] = set()
+    for real, config in loaded:
+        if real in called:
+            continue
+        result.modules += 1
+        result.notes.extend(config.notes)
+        found = _analyze(config, rules)
+        findings.update(found)
+        result.outcomes.extend(outcomes(config, rules, found))
+    result.findings = sorted(findings, key=lambda finding: finding.sort_key)
     return result
 
 
-def _analyze_module(directory: str, rules: Sequence[Rule], options: LoadOptions | None, result: ScanResult) -> None:
-    """Add one module's findings and outcomes; a failure becomes a finding so other modules still run."""
+def _load(directory: str, options: LoadOptions | None) -> Configuration:
+    """One root configuration; a failure becomes a Problem so other modules still run."""
     display = PurePath(os.path.normpath(directory)).as_posix()
     try:
-        config = load_directory(directory, display, options)
-        findings = analyze(config, rules)
+        return load_directory(directory, display, options)
     except OSError as error:
-        message = f"cannot read directory: {error.strerror}"
+        return _failed(display, f"cannot read directory: {error.strerror}")
     except Exception as error:  # noqa: BLE001 - one module's failure must not hide the others
-        message = f"internal error while analysing this module ({type(error).__name__}: {error}); please report it"
-    else:
-        result.findings.extend(findings)
-        result.outcomes.extend(outcomes(config, rules, findings))
-        return
-    config = Configuration(directory=display, problems=[Problem(message, Location(display, 1, 1))])
-    result.findings.extend(analyze(config, [item for item in rules if item.id == "VPCE000"]))
+        return _failed(display, _internal_error(error))
+
+
+def _analyze(config: Configuration, rules: Sequence[Rule]) -> list[Finding]:
+    """The findings of one configuration; a rule's failure becomes a finding so other modules still run."""
+    try:
+        return analyze(config, rules)
+    except Exception as error:  # noqa: BLE001 - one module's failure must not hide the others
+        return analyze(_failed(config.directory, _internal_error(error)), rules)
+
+
+def _failed(display: str, message: str) -> Configuration:
+    return Configuration(directory=display, problems=[Problem(message, Location(display, 1, 1))])
+
+
+def _internal_error(error: Exception) -> str:
+    return f"internal error while analysing this module ({type(error).__name__}: {error}); please report it"

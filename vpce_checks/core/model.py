@@ -103,6 +103,14 @@ class Configuration:
     problems: list[Problem] = field(default_factory=list)
     region: Value = None
     """The AWS provider's region when it is written in the configuration (for prices), else None."""
+    notes: list[Problem] = field(default_factory=list)
+    """What the front end skipped (a module whose source is not available), shown to the user; never findings."""
+    complete: bool = True
+    """False when part of the configuration could not be read (a skipped module): absences prove nothing."""
+    escaped: set[str] = field(default_factory=set)
+    """Addresses of resources handed to a skipped module, which may attach things to them unseen."""
+    module_directories: set[str] = field(default_factory=set)
+    """The local module directories this configuration calls (real paths): analysed through it."""
 
     @cached_property
     def _by_address(self) -> dict[str, Resource]:

@@ -188,7 +188,8 @@ class Network:
     @cached_property
     def vpcs(self) -> dict[str, Vpc]:
         """The VPCs declared in the configuration, by address, with their endpoints and routes."""
-        readable = not self.config.problems  # an unreadable file may hold what seems absent
+        # An unreadable file or a skipped module may hold what seems absent.
+        readable = not self.config.problems and self.config.complete
         vpcs = {
             resource.address: Vpc(resource, judged=resource.certain and readable)
             for resource in self.config.of_type("aws_vpc")
@@ -238,6 +239,39 @@ class Network:
         if endpoint.vpc is None:
             return []
         return [other for other in self.endpoints if other.vpc == endpoint.vpc and other is not endpoint]
+
+    @cached_property
+    def _private_zone_names(self) -> list[Value]:
+        """The names of the configuration's private Route 53 zones (those with a ``vpc`` block)."""
+        return [
+            zone.get("name")
+            for zone in self.config.of_type("aws_route53_zone")
+            if zone.get("vpc") != [] and zone.get("vpc") is not None
+        ]
+
+    def private_zone_may_answer(self, endpoint: Endpoint) -> bool:
+        """True when a private hosted zone may be named after the endpoint's service DNS name.
+
+        ``ecr.api`` in eu-west-1 answers to ``api.ecr.eu-west-1.amazonaws.com``: the labels before
+        the region are the service's parts, in any order. A zone name known only as
+        ``….amazonaws.com`` may be it; a name with no such suffix (a company domain) is not.
+        """
+        service = endpoint.service
+        if service.name is None:
+            return False
+        for name in self._private_zone_names:
+            if isinstance(name, PartialString) and name.known_suffix.rstrip(".").endswith(".amazonaws.com"):
+                return True
+            if not isinstance(name, str):
+                continue
+            labels = name.lower().rstrip(".").split(".")
+            if len(labels) < 4 or labels[-2:] != ["amazonaws", "com"]:
+                continue
+            if service.region is not None and labels[-3] != service.region:
+                continue
+            if sorted(labels[:-3]) == sorted(service.name.split(".")):
+                return True
+        return False
 
     def prices(self, vpc: Vpc) -> RegionPrices:
         """List prices for a VPC's region: from its endpoints' service names, else the provider's."""
@@ -298,6 +332,9 @@ class Network:
             endpoint.address: {kind: _inline_attachment(endpoint.get(attribute)) for kind, attribute in INLINE.items()}
             for endpoint in endpoints
         }
+        for address in self.config.escaped & result.keys():
+            for attachment in result[address].values():
+                attachment.complete = False  # a skipped module may attach more through associations
         for association_type, (kind, attribute) in ASSOCIATIONS.items():
             for association in self.config.of_type(association_type):
                 target = association.get("vpc_endpoint_id")
@@ -320,7 +357,7 @@ class Network:
         Such a resource overrides the endpoint's own (omitted) ``private_dns_enabled``; one whose
         endpoint cannot be known makes every endpoint's private DNS unknown.
         """
-        settings: dict[str, bool | None] = {}
+        settings: dict[str, bool | None] = dict.fromkeys(self.config.escaped)
         for setting in self.config.of_type("aws_vpc_endpoint_private_dns"):
             target = setting.get("vpc_endpoint_id")
             value = as_bool(setting.get("private_dns_enabled")) if setting.certain else None

@@ -175,7 +175,13 @@ class Evaluator:
         return _heredoc(str(node.children[0]), trim=True)
 
     def _tuple(self, node: ParseTree) -> Any:
-        return [self.tree(item) for item in _subtrees(node)]
+        items = _subtrees(node)
+        values = [self.tree(item) for item in items]
+        # Terraform 0.11 flattened ["${var.list}"] into the list itself; in 0.12+ that shape is a
+        # type error for every list attribute, so reading it the 0.11 way is never wrong.
+        if len(items) == 1 and isinstance(values[0], list) and _is_bare_interpolation(items[0]):
+            return values[0]
+        return values
 
     def _object(self, node: ParseTree) -> Any:
         result: dict[str, Any] = {}
@@ -329,6 +335,15 @@ class Evaluator:
 
 def _subtrees(node: ParseTree) -> list[ParseTree]:
     return [child for child in node.children if isinstance(child, Tree) and child.data != "new_line_or_comment"]
+
+
+def _is_bare_interpolation(node: ParseTree) -> bool:
+    """True for a string that is exactly one ``${...}`` and nothing else."""
+    inner = _subtrees(node)
+    if node.data != "expr_term" or len(inner) != 1 or inner[0].data != "string":
+        return False
+    parts = _subtrees(inner[0])
+    return len(parts) == 1 and isinstance(parts[0].children[0], Tree) and parts[0].children[0].data == "interpolation"
 
 
 def _has_parentheses(expr_term: ParseTree) -> bool:

@@ -262,6 +262,20 @@ def _split(arguments: list[Any]) -> Any:
 
 
 def _replace(arguments: list[Any]) -> Any:
+    if len(arguments) != 3:
+        raise EvalError("replace() takes three arguments")
+    text, search, replacement = arguments
+    if isinstance(text, str) and isinstance(search, str) and search and is_unknown(replacement):
+        # "com.amazonaws.REGION.s3" with an unknown region keeps its known parts.
+        if search.startswith("/") and search.endswith("/") and len(search) > 1:
+            return Unknown()
+        pieces = text.split(search)
+        parts: list[Any] = [pieces[0]]
+        for piece in pieces[1:]:
+            parts += [replacement, piece]
+        return template(parts)
+    if any(contains_unknown(argument) for argument in arguments):
+        return Unknown()
     text, search, replacement = (to_string(argument) for argument in arguments)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
         pattern = search[1:-1]
@@ -373,7 +387,7 @@ FUNCTIONS: dict[str, Function] = {
     "format": _format,
     "join": _join,
     "split": _known(_split),
-    "replace": _known(_replace),
+    "replace": _replace,
     "lower": _strings(str.lower),
     "upper": _strings(str.upper),
     "trimspace": _strings(str.strip),

@@ -11,12 +11,13 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Protocol
 
 from lark import Token, Tree
 
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
 from vpce_checks.core.values import ResourceRef, Unknown, Value, is_unknown
+from vpce_checks.loader.data_sources import COMPUTED_DATA
 from vpce_checks.loader.evaluate import (
     MAX_COLLECTION,
     Bindings,
@@ -28,6 +29,17 @@ from vpce_checks.loader.evaluate import (
     iterate,
     to_number,
 )
+from vpce_checks.loader.modules import (
+    MAX_MODULE_INSTANCES,
+    MODULE_META_ARGUMENTS,
+    UNKNOWN_REPETITION,
+    Root,
+    Source,
+    collect_references,
+    read_manifest,
+    resolve_source,
+)
+from vpce_checks.loader.registry_modules import VpcEndpointsModule
 from vpce_checks.loader.syntax import (
     Block,
     Body,
@@ -56,23 +68,19 @@ def is_terraform_file(name: str) -> bool:
 
 
 def load_directory(directory: str, display: str, options: LoadOptions | None = None) -> Configuration:
-    """Read every ``.tf`` and ``.tf.json`` file of ``directory`` as one module.
+    """Read every ``.tf`` and ``.tf.json`` file of ``directory`` as one root module.
 
-    ``display`` is how the directory is named in findings (the path as the user gave it).
+    ``display`` is how the directory is named in findings (the path as the user gave it). The
+    modules it calls are expanded into the same configuration (see :mod:`vpce_checks.loader.modules`).
     """
     options = options or LoadOptions()
     config = Configuration(directory=display)
-    listing = sorted(os.listdir(directory))
-    module = Module(config)
-    for name in filter(is_terraform_file, listing):
-        shown = _join(display, name)
-        try:
-            blocks = read_file(os.path.join(directory, name), shown)
-        except ParseError as error:
-            config.problems.append(error.problem)
-            continue
-        module.add_file(os.path.join(directory, name), blocks)
+    context = Context(config, Root(directory, display, read_manifest(directory)))
+    module = Module(context, directory, display)
+    listing = module.read_files()
     module.set_variables(_variable_values(directory, listing, display, options, config))
+    context.region = module.region()
+    config.region = context.region
     module.build()
     return config
 
@@ -119,20 +127,80 @@ def _command_line_value(text: str) -> Expression:
     return JsonValue(text.replace("${", "$${"))
 
 
-class Module:
-    """The symbols of one module and the lazily evaluated resources behind them."""
+@dataclass
+class Context:
+    """What every module of one root configuration shares: the model being built, the downloads."""
 
-    def __init__(self, config: Configuration) -> None:
-        self.config = config
+    config: Configuration
+    root: Root
+    region: Value = None
+    instances: int = 0
+    """Module instances expanded so far, capped by :data:`MAX_MODULE_INSTANCES`."""
+
+    def note(self, message: str, location: Location) -> None:
+        """Tell the user about a part of the configuration that is skipped; absences prove nothing then."""
+        self.config.notes.append(Problem(message, location))
+        self.config.complete = False
+
+
+class ModuleBody(Protocol):
+    """What a module instance's code offers its caller: outputs, and resources for the configuration."""
+
+    def output(self, name: str) -> Any:
+        """The value of one output."""
+
+    def build(self) -> None:
+        """Add the module's resource instances to the configuration."""
+
+
+class Module:
+    """The symbols of one module instance and the lazily evaluated resources behind them.
+
+    The root module reads its variables from tfvars files; a called module from the arguments of
+    the module instance that calls it (``call``), and its addresses carry ``prefix``
+    (``module.net[0].``). ``certain`` is False inside a module instance that may not exist.
+    """
+
+    def __init__(
+        self,
+        context: Context,
+        directory: str,
+        display: str,
+        call: ModuleInstance | None = None,
+    ) -> None:
+        self.context = context
+        self.config = context.config
+        self.directory = directory
+        self.display = display
+        self.call = call
+        self.prefix = call.prefix if call else ""
+        self.key = call.key if call else ""
+        self.certain = call.certain if call else True
         self.variables: dict[str, Block] = {}
         self.variable_values: dict[str, Expression] = {}
         self.locals: dict[str, Expression] = {}
         self.resources: dict[tuple[str, str], Declaration] = {}
+        self.data: dict[tuple[str, str], Declaration] = {}
+        self.outputs: dict[str, Expression] = {}
+        self.calls: dict[str, ModuleCall] = {}
         self.resource_types: set[str] = set()
         self.providers: list[Block] = []
-        self._local_values: dict[str, Any] = {}
-        self._locals_in_progress: set[str] = set()
+        self._memo: dict[tuple[str, str], Any] = {}
+        self._evaluating: set[tuple[str, str]] = set()
         self._file_lines: dict[str, list[str]] = {}
+
+    def read_files(self) -> list[str]:
+        """Read the directory's Terraform files; returns its sorted listing. Parse errors are Problems."""
+        listing = sorted(os.listdir(self.directory))
+        for name in filter(is_terraform_file, listing):
+            path = os.path.join(self.directory, name)
+            try:
+                blocks = read_file(path, _join(self.display, name))
+            except ParseError as error:
+                self.config.problems.append(error.problem)
+                continue
+            self.add_file(path, blocks)
+        return listing
 
     def add_file(self, path: str, blocks: Iterable[Block]) -> None:
         """Register the top-level blocks of one file."""
@@ -141,69 +209,121 @@ class Module:
                 self.variables.setdefault(block.labels[0], block)
             elif block.type == "locals":
                 self.locals.update(block.body.attributes)
-            elif block.type == "resource" and len(block.labels) == 2:
+            elif block.type in ("resource", "data") and len(block.labels) == 2:
+                table = self.resources if block.type == "resource" else self.data
                 key = (block.labels[0], block.labels[1])
-                if key in self.resources:
-                    self.config.problems.append(
-                        Problem(
-                            f"duplicate resource {'.'.join(key)}: Terraform rejects this configuration", block.location
-                        )
-                    )
+                if key in table:
+                    what = ".".join(key) if block.type == "resource" else "data." + ".".join(key)
+                    self._duplicate(what, block)
                     continue
-                self.resources[key] = Declaration(self, block, path)
-                self.resource_types.add(key[0])
+                table[key] = Declaration(self, block, path)
+                if block.type == "resource":
+                    self.resource_types.add(key[0])
+            elif block.type == "output" and block.labels and "value" in block.body.attributes:
+                self.outputs.setdefault(block.labels[0], block.body.attributes["value"])
+            elif block.type == "module" and block.labels:
+                if block.labels[0] in self.calls:
+                    self._duplicate(f"module.{block.labels[0]}", block)
+                    continue
+                self.calls[block.labels[0]] = ModuleCall(self, block, path)
             elif block.type == "provider" and block.labels == ["aws"]:
                 self.providers.append(block)
+
+    def ancestry(self) -> list[str]:
+        """The real directories of this module and of every module above it."""
+        directories = [os.path.realpath(self.directory)]
+        call = self.call
+        while call is not None:
+            directories.append(os.path.realpath(call.call.parent.directory))
+            call = call.call.parent.call
+        return directories
+
+    def _duplicate(self, what: str, block: Block) -> None:
+        message = f"duplicate {what} in one module: Terraform rejects this configuration"
+        self.config.problems.append(Problem(message, block.location))
 
     def set_variables(self, values: dict[str, Expression]) -> None:
         """Input variable values from tfvars files and the command line."""
         self.variable_values = values
 
     def build(self) -> None:
-        """Evaluate every resource instance into the configuration."""
+        """Evaluate every resource instance, and those of the modules it calls, into the configuration."""
         for declaration in self.resources.values():
             for instance in declaration.instances():
                 self.config.resources.append(instance.resource())
-        self.config.region = self._region()
+        for call in self.calls.values():
+            for module_instance in call.instances():
+                module_instance.build()
 
-    def _region(self) -> Value:
+    def region(self) -> Value:
+        """The default AWS provider's region, when the module writes it."""
         for provider in self.providers:
             if "alias" not in provider.body.attributes and "region" in provider.body.attributes:
                 return evaluate(provider.body.attributes["region"], ModuleScope(self))
         return None
 
     def variable(self, name: str) -> Any:
-        """The value of ``var.<name>``."""
+        """The value of ``var.<name>``: the caller's argument, a tfvars value, or the default."""
         block = self.variables.get(name)
         if block is None:
-            return Unknown(f"var.{name}")
+            return Unknown(f"{self.prefix}var.{name}")
+        if self.call is not None and self.call.has_argument(name):
+            return self.call.argument(name)
         empty = ModuleScope(self, constants_only=True)
-        if name in self.variable_values:
+        if self.call is None and name in self.variable_values:
             return _value_or_unknown(self.variable_values[name], empty, f"var.{name}")
         if "default" in block.body.attributes:
-            return _value_or_unknown(block.body.attributes["default"], empty, f"var.{name}")
-        return Unknown(f"var.{name}")
+            return _value_or_unknown(block.body.attributes["default"], empty, f"{self.prefix}var.{name}")
+        return Unknown(f"{self.prefix}var.{name}")
 
     def local(self, name: str) -> Any:
         """The value of ``local.<name>`` (unknown when it refers to itself)."""
-        if name in self._local_values:
-            return self._local_values[name]
-        if name not in self.locals or name in self._locals_in_progress:
-            return Unknown(f"local.{name}")
-        self._locals_in_progress.add(name)
+        origin = f"{self.prefix}local.{name}"
+        if name not in self.locals:
+            return Unknown(origin)
+        return self._memoized(("local", name), self.locals[name], origin)
+
+    def output(self, name: str) -> Any:
+        """The value of ``output "<name>"`` as the caller sees it."""
+        origin = f"{self.prefix}{name}"
+        if name not in self.outputs:
+            return Unknown(origin)
+        return self._memoized(("output", name), self.outputs[name], origin)
+
+    def _memoized(self, key: tuple[str, str], expression: Expression, origin: str) -> Any:
+        """Evaluate a local or output once; one that refers to itself is unknown, not a hang."""
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._evaluating:
+            return Unknown(origin)
+        self._evaluating.add(key)
         try:
-            value = _value_or_unknown(self.locals[name], ModuleScope(self), f"local.{name}")
+            value = _value_or_unknown(expression, ModuleScope(self), origin)
         finally:
-            self._locals_in_progress.discard(name)
-        self._local_values[name] = value
+            self._evaluating.discard(key)
+        self._memo[key] = value
         return value
 
     def resource_value(self, resource_type: str, name: str) -> Any:
         """The value of ``<type>.<name>`` (unknown when no such resource is declared)."""
         declaration = self.resources.get((resource_type, name))
         if declaration is None:
-            return Unknown(f"{resource_type}.{name}")
+            return Unknown(f"{self.prefix}{resource_type}.{name}")
         return declaration.value()
+
+    def data_value(self, data_type: str, name: str) -> Any:
+        """The value of ``data.<type>.<name>``: what a data source reads is unknown, bar a few."""
+        declaration = self.data.get((data_type, name))
+        if declaration is None:
+            return Unknown(f"{self.prefix}data.{data_type}.{name}")
+        return declaration.value()
+
+    def module_value(self, name: str) -> Any:
+        """The value of ``module.<name>``: an instance, a list (count) or a map (for_each)."""
+        call = self.calls.get(name)
+        if call is None:
+            return Unknown(f"{self.prefix}module.{name}")
+        return call.value()
 
     def suppressions(self, path: str, location: Location) -> list[Suppression]:
         """The ``skip`` comments written inside a block's lines."""
@@ -225,7 +345,7 @@ def _value_or_unknown(expression: Expression, scope: Scope, origin: str) -> Any:
 
 
 class ModuleScope:
-    """The root names of a module: ``var``, ``local``, resource types; the rest is unknown."""
+    """The root names of a module: ``var``, ``local``, ``data``, ``module``, resource types."""
 
     def __init__(self, module: Module, constants_only: bool = False) -> None:
         self.module = module
@@ -233,14 +353,24 @@ class ModuleScope:
 
     def lookup(self, name: str) -> Any:
         """The value behind a root name."""
+        module = self.module
         if self.constants_only:
             return Unknown(name)
         if name == "var":
-            return _Namespace("var", self.module.variable)
+            return _Namespace("var", module.variable)
         if name == "local":
-            return _Namespace("local", self.module.local)
-        if name in self.module.resource_types:
-            return _Namespace(name, lambda resource_name: self.module.resource_value(name, resource_name))
+            return _Namespace("local", module.local)
+        if name == "module":
+            return _Namespace("module", module.module_value)
+        if name == "data":
+            return _Namespace(
+                "data",
+                lambda data_type: _Namespace(
+                    f"data.{data_type}", lambda data_name: module.data_value(data_type, data_name)
+                ),
+            )
+        if name in module.resource_types:
+            return _Namespace(name, lambda resource_name: module.resource_value(name, resource_name))
         return Unknown(name)
 
 
@@ -282,7 +412,10 @@ class Instance:
             return self._values[name]
         if name in self._in_progress:
             return Unknown(f"{self.address}.{name}")
-        if name in body.attributes and name not in META_ARGUMENTS:
+        written = name in body.attributes and name not in META_ARGUMENTS
+        if self.declaration.is_data and (not written or (self.declaration.type, name) in COMPUTED_DATA):
+            return self._data_attribute(name)
+        if written:
             self._in_progress.add(name)
             try:
                 value = _value_or_unknown(body.attributes[name], self.scope(), f"{self.address}.{name}")
@@ -294,6 +427,28 @@ class Instance:
             value = ResourceRef(self.address, name)
         self._values[name] = value
         return value
+
+    def _data_attribute(self, name: str) -> Any:
+        """What a data source reads: unknown, except what its arguments already determine."""
+        computed = COMPUTED_DATA.get((self.declaration.type, name))
+        value = None
+        if computed is not None:
+            self._in_progress.add(name)
+            try:
+                value = computed(self.argument, self.declaration.module.context.region)
+            finally:
+                self._in_progress.discard(name)
+        if value is None:
+            value = Unknown(f"{self.address}.{name}")
+        self._values[name] = value
+        return value
+
+    def argument(self, name: str) -> Any:
+        """The value written for argument ``name`` (None when it is not written)."""
+        expression = self.declaration.block.body.attributes.get(name)
+        if expression is None or name in META_ARGUMENTS:
+            return None
+        return _value_or_unknown(expression, self.scope(), f"{self.address}.{name}")
 
     def resource(self) -> Resource:
         """The finished model resource."""
@@ -313,7 +468,8 @@ class Instance:
             attributes=attributes,
             location=location,
             attribute_lines=dict(body.attribute_lines),
-            certain=self.certain,
+            module=declaration.module.prefix.rstrip("."),
+            certain=self.certain and declaration.module.certain,
             suppressions=declaration.module.suppressions(declaration.path, location),
         )
 
@@ -386,61 +542,47 @@ def block_value(body: Body, scope: Scope) -> dict[str, Any]:
     return value
 
 
-class Declaration:
-    """A ``resource`` block and the instances its ``count`` or ``for_each`` makes."""
+class Expansion:
+    """Lazily expanded instances of a block with ``count``/``for_each`` (a resource or a module call).
+
+    Subclasses say how one instance is made; the expansion, the cycle guard and the value a
+    reference to the whole block gets are shared.
+    """
 
     def __init__(self, module: Module, block: Block, path: str) -> None:
-        self.module = module
+        self.scope_module = module
+        """The module whose scope evaluates ``count``/``for_each`` and the arguments."""
         self.block = block
         self.path = path
-        self.type, self.name = block.labels[0], block.labels[1]
-        self._instances: list[Instance] | None = None
-        self._value: Any = None
+        self._instances: list[Any] | None = None
         self._expanding = False
 
     @property
     def base(self) -> str:
         """The address without an instance key."""
-        return f"{self.type}.{self.name}"
+        raise NotImplementedError
 
-    def instances(self) -> list[Instance]:
+    def make(self, address: str, bindings: dict[str, Any], certain: bool) -> Any:
+        """One instance."""
+        raise NotImplementedError
+
+    def instances(self) -> list[Any]:
         """Every instance, evaluating ``count``/``for_each`` on first use."""
         if self._instances is None:
             if self._expanding:
                 return []
             self._expanding = True
             try:
-                self._instances = self._expand()
+                self._instances = [
+                    self.make(address, bindings, certain)
+                    for address, bindings, certain in expand(self.block.body.attributes, self.scope_module, self.base)
+                ]
             finally:
                 self._expanding = False
         return self._instances
 
-    def _expand(self) -> list[Instance]:
-        attributes = self.block.body.attributes
-        scope = ModuleScope(self.module)
-        if "count" in attributes:
-            count = _value_or_unknown(attributes["count"], scope, f"{self.base}.count")
-            number = None if is_unknown(count) else _count_number(count)
-            if number is None:
-                return [Instance(self, f"{self.base}[*]", {"count": {"index": Unknown("count.index")}}, certain=False)]
-            return [
-                Instance(self, f"{self.base}[{index}]", {"count": {"index": index}}, certain=True)
-                for index in range(number)
-            ]
-        if "for_each" in attributes:
-            collection = _value_or_unknown(attributes["for_each"], scope, f"{self.base}.for_each")
-            keyed = _for_each_pairs(collection)
-            if keyed is None:
-                unknown_each = {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
-                return [Instance(self, f"{self.base}[*]", unknown_each, certain=False)]
-            return [
-                Instance(self, f"{self.base}[{json.dumps(key)}]", {"each": {"key": key, "value": value}}, certain=True)
-                for key, value in keyed
-            ]
-        return [Instance(self, self.base, {}, certain=True)]
-
     def value(self) -> Any:
-        """What ``<type>.<name>`` evaluates to: an instance, a list (count) or a map (for_each)."""
+        """What a reference to the block evaluates to: an instance, a list (count) or a map (for_each)."""
         instances = self.instances()
         attributes = self.block.body.attributes
         if self._expanding or any(not instance.certain for instance in instances):
@@ -449,7 +591,202 @@ class Declaration:
             return list(instances)
         if "for_each" in attributes:
             return {instance.bindings["each"]["key"]: instance for instance in instances}
-        return instances[0]
+        return instances[0] if instances else Unknown(self.base)
+
+
+def expand(attributes: dict[str, Expression], module: Module, base: str) -> list[tuple[str, dict[str, Any], bool]]:
+    """(address, count/each bindings, certain) of every instance ``count``/``for_each`` makes.
+
+    An unknown count or collection gives one instance ``base[*]`` that may or may not exist.
+    """
+    scope = ModuleScope(module)
+    if "count" in attributes:
+        count = _value_or_unknown(attributes["count"], scope, f"{base}.count")
+        number = None if is_unknown(count) else _count_number(count)
+        if number is None:
+            return [(f"{base}[*]", {"count": {"index": Unknown("count.index")}}, False)]
+        return [(f"{base}[{index}]", {"count": {"index": index}}, True) for index in range(number)]
+    if "for_each" in attributes:
+        collection = _value_or_unknown(attributes["for_each"], scope, f"{base}.for_each")
+        keyed = _for_each_pairs(collection)
+        if keyed is None:
+            return [(f"{base}[*]", {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}, False)]
+        return [(f"{base}[{json.dumps(key)}]", {"each": {"key": key, "value": value}}, True) for key, value in keyed]
+    return [(base, {}, True)]
+
+
+class Declaration(Expansion):
+    """A ``resource`` or ``data`` block and the instances its ``count`` or ``for_each`` makes."""
+
+    def __init__(self, module: Module, block: Block, path: str) -> None:
+        super().__init__(module, block, path)
+        self.module = module
+        self.type, self.name = block.labels[0], block.labels[1]
+        self.is_data = block.type == "data"
+
+    @property
+    def base(self) -> str:
+        """The address without an instance key (module path included)."""
+        return f"{self.module.prefix}{'data.' if self.is_data else ''}{self.type}.{self.name}"
+
+    def make(self, address: str, bindings: dict[str, Any], certain: bool) -> Instance:
+        """One resource instance."""
+        return Instance(self, address, bindings, certain)
+
+
+class ModuleCall(Expansion):
+    """A ``module`` block: where its code is, and the module instances its count/for_each makes."""
+
+    def __init__(self, parent: Module, block: Block, path: str) -> None:
+        super().__init__(parent, block, path)
+        self.parent = parent
+        self.name = block.labels[0]
+        self.key: str = f"{parent.key}.{self.name}" if parent.key else self.name
+        """The module's key in ``.terraform/modules/modules.json``."""
+        self._source: Source | None = None
+        self._capped = False
+
+    @property
+    def base(self) -> str:
+        """``module.<name>`` with the caller's module path."""
+        return f"{self.parent.prefix}module.{self.name}"
+
+    def source(self) -> Source | None:
+        """Where the module's code is, or None (with a note) when it cannot be read."""
+        if self._source is None:
+            self._source = self._resolve()
+        return None if self._source.skipped else self._source
+
+    def _resolve(self) -> Source:
+        parent = self.parent
+        attributes = self.block.body.attributes
+        text = None
+        if "source" in attributes:
+            text = _value_or_unknown(attributes["source"], ModuleScope(parent, constants_only=True), "source")
+        found = resolve_source(
+            text if isinstance(text, str) else None,
+            parent.directory,
+            parent.display,
+            parent.ancestry(),
+            self.key,
+            parent.context.root,
+        )
+        if found.skipped:
+            parent.context.note(f"{self.base}: {found.skipped}; its resources are not analysed", self.block.location)
+            self._escape()
+        elif found.directory is not None:
+            parent.config.module_directories.add(os.path.realpath(found.directory))
+        return found
+
+    def _escape(self) -> None:
+        """Resources handed to a module that is not read may get attachments unseen."""
+        scope = Bindings(ModuleScope(self.parent), UNKNOWN_REPETITION)
+        for name, expression in self.block.body.attributes.items():
+            if name not in MODULE_META_ARGUMENTS:
+                collect_references(_value_or_unknown(expression, scope, name), self.parent.config.escaped)
+
+    def make(self, address: str, bindings: dict[str, Any], certain: bool) -> ModuleInstance:
+        """One module instance (its body is read when first needed)."""
+        return ModuleInstance(self, address, bindings, certain and self.parent.certain)
+
+    def instances(self) -> list[Any]:
+        """The module instances, none when the code cannot be read or the expansion cap is reached."""
+        if self.source() is None:
+            return []
+        counted = self._instances is not None or self._expanding
+        made: list[Any] = super().instances()
+        if not counted:
+            context = self.parent.context
+            context.instances += len(made)
+            if context.instances > MAX_MODULE_INSTANCES:
+                context.note(
+                    f"{self.base}: more than {MAX_MODULE_INSTANCES} module instances in one configuration; "
+                    "the rest are not analysed",
+                    self.block.location,
+                )
+                self._instances = made = []
+                self._capped = True
+        return made
+
+    def value(self) -> Any:
+        """``module.<name>``; unknown when the module is not read."""
+        if not self.instances() and (self.source() is None or self._capped):
+            return Unknown(self.base)
+        return super().value()
+
+
+class ModuleInstance:
+    """One instance of a module call: its arguments, bound lazily, and its body's outputs."""
+
+    def __init__(self, call: ModuleCall, address: str, bindings: dict[str, Any], certain: bool) -> None:
+        self.call = call
+        self.address = address
+        self.bindings = bindings
+        self.certain = certain
+        self.prefix = address + "."
+        self.key: str = call.key
+        self.config = call.parent.config
+        self._arguments: dict[str, Any] = {}
+        self._in_progress: set[str] = set()
+        self._body: ModuleBody | None = None
+
+    @property
+    def origin(self) -> str:
+        """Where an unknown built from this instance comes from."""
+        return self.address
+
+    @property
+    def location(self) -> Location:
+        """Where the module block is written."""
+        return self.call.block.location
+
+    def has_argument(self, name: str) -> bool:
+        """True when the module block sets input ``name``."""
+        return name in self.call.block.body.attributes and name not in MODULE_META_ARGUMENTS
+
+    def argument(self, name: str) -> Any:
+        """The caller's value for input ``name``, evaluated in the caller with this instance's count/each."""
+        if name in self._arguments:
+            return self._arguments[name]
+        if name in self._in_progress:
+            return Unknown(f"{self.address}.var.{name}")
+        self._in_progress.add(name)
+        try:
+            scope = Bindings(ModuleScope(self.call.parent), self.bindings)
+            value = _value_or_unknown(self.call.block.body.attributes[name], scope, f"{self.address}.var.{name}")
+        finally:
+            self._in_progress.discard(name)
+        self._arguments[name] = value
+        return value
+
+    def suppressions(self) -> list[Suppression]:
+        """The skip comments written inside the module block."""
+        return self.call.parent.suppressions(self.call.path, self.location)
+
+    def attribute_lines(self) -> dict[str, int]:
+        """The lines of the module block's arguments."""
+        return dict(self.call.block.body.attribute_lines)
+
+    def body(self) -> ModuleBody:
+        """The module's code: its real files, or the built-in model of a known community module."""
+        if self._body is None:
+            source = self.call.source()
+            assert source is not None, "instances exist only for readable sources"
+            if source.directory is None:
+                self._body = VpcEndpointsModule(self, self.call.parent.context.region)
+            else:
+                module = Module(self.call.parent.context, source.directory, source.display, call=self)
+                module.read_files()
+                self._body = module
+        return self._body
+
+    def attribute(self, name: str) -> Any:
+        """``module.<name>.<output>``."""
+        return self.body().output(name)
+
+    def build(self) -> None:
+        """Add the module's resources to the configuration."""
+        self.body().build()
 
 
 def _count_number(value: Any) -> int | None:

@@ -24,7 +24,10 @@ def check(network: Network) -> Iterator[Violation]:
     (`com.amazonaws.vpce.…`) are not flagged; neither is an S3 or DynamoDB Interface endpoint in a
     VPC that also has a Gateway endpoint for that service (the usual design: the Gateway serves the
     VPC, the Interface endpoint's own DNS names serve on-premises clients), nor a second endpoint
-    for a service whose private DNS another endpoint in the VPC already has. Private DNS set by an
+    for a service whose private DNS another endpoint in the VPC already has, nor an endpoint whose
+    service name a private Route 53 zone of the configuration answers instead
+    (`sqs.eu-west-1.amazonaws.com`, the usual design for endpoints shared with other VPCs), nor an
+    endpoint with no subnet at all (VPCE003 says that). Private DNS set by an
     `aws_vpc_endpoint_private_dns` resource counts.
 
     ## Why is this bad?
@@ -62,8 +65,8 @@ def check(network: Network) -> Iterator[Violation]:
     for endpoint in network.endpoints:
         if not (endpoint.resource.certain and endpoint.is_interface and endpoint.service.is_aws):
             continue
-        if endpoint.private_dns is not False:
-            continue
+        if endpoint.private_dns is not False or endpoint.subnets.certainly_empty:
+            continue  # with no subnet at all, the missing subnets are the problem (VPCE003)
         neighbours = [other for other in network.same_vpc(endpoint) if other.resource.certain]
         if any(other.serves(endpoint.label, "Interface") and other.private_dns is True for other in neighbours):
             continue  # only one endpoint per service and VPC can have private DNS (VPCE011)
@@ -71,7 +74,9 @@ def check(network: Network) -> Iterator[Violation]:
             other.serves(endpoint.label, "Gateway") for other in neighbours
         ):
             continue
-        written = endpoint.resource.has("private_dns_enabled")
+        if network.private_zone_may_answer(endpoint):
+            continue  # DNS is handled by a private hosted zone for the service's name
+        written = endpoint.resource.get("private_dns_enabled") is not None
         how = "is set to false" if written else "is omitted (the provider default is false)"
         yield violation(
             endpoint.resource,

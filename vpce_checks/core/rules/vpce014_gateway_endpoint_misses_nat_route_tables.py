@@ -3,7 +3,7 @@
 from typing import Iterator
 
 from vpce_checks.core.findings import Severity
-from vpce_checks.core.network import Network
+from vpce_checks.core.network import Endpoint, Network
 from vpce_checks.core.registry import Violation, rule, violation
 from vpce_checks.core.values import ResourceRef
 
@@ -57,9 +57,13 @@ def check(network: Network) -> Iterator[Violation]:
             attached = endpoint.route_tables
             if not (endpoint.resource.certain and endpoint.is_gateway and attached.complete and attached.items):
                 continue
-            if not all(isinstance(item, ResourceRef) for item in attached.items):
+            # Some write one Gateway endpoint per AZ route table: together they may cover every table.
+            siblings = [other for other in vpc.candidates if other.could_serve(endpoint.label, "Gateway")]
+            if siblings[0] is not endpoint or not all(_attachments_known(other) for other in siblings):
                 continue
-            addresses = {item.address for item in attached.items if isinstance(item, ResourceRef)}
+            addresses = {
+                item.address for other in siblings for item in other.route_tables.items if isinstance(item, ResourceRef)
+            }
             left_out = [table.address for table in vpc.nat_route_tables if table.address not in addresses]
             if left_out:
                 yield violation(
@@ -70,3 +74,13 @@ def check(network: Network) -> Iterator[Violation]:
                     attribute="route_table_ids",
                     vpc=vpc.address,
                 )
+
+
+def _attachments_known(endpoint: Endpoint) -> bool:
+    """True when the endpoint certainly exists and every route table it is attached to is known."""
+    attached = endpoint.route_tables
+    return (
+        endpoint.resource.certain
+        and attached.complete
+        and all(isinstance(item, ResourceRef) for item in attached.items)
+    )

@@ -1,0 +1,119 @@
+"""Where a ``module`` block's code is: a local directory, a ``terraform init`` download, or a known model.
+
+Terraform resolves a call in this order too: a local path (``./x``, ``../x``) is read in place;
+anything else is what ``terraform init`` downloaded, recorded in ``.terraform/modules/modules.json``
+of the root. The community module ``terraform-aws-modules/vpc/aws//modules/vpc-endpoints`` is
+modelled from its inputs when it has not been downloaded (:mod:`vpce_checks.loader.registry_modules`).
+Anything else cannot be read and is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Sequence
+
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown
+from vpce_checks.loader.registry_modules import is_vpc_endpoints_source
+
+MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+MAX_MODULE_INSTANCES = 500
+"""Module instances expanded in one root configuration at most: a runaway for_each stops here."""
+MAX_MODULE_DEPTH = 16
+"""Modules nested deeper than this are skipped (Terraform has no limit; real code stays far below)."""
+UNKNOWN_REPETITION = {
+    "count": {"index": Unknown("count.index")},
+    "each": {"key": Unknown("each.key"), "value": Unknown("each.value")},
+}
+"""count/each bindings for evaluating a repeated block's arguments once for all its instances."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A module call's code: a directory to read, the built-in model (no directory), or a reason to skip."""
+
+    directory: str | None = None
+    display: str = ""
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class Root:
+    """The root module's directory, how findings name it, and what ``terraform init`` downloaded there."""
+
+    directory: str
+    display: str
+    downloads: dict[str, str]
+    """Module key (``endpoints``, ``vpc.endpoints``) -> directory relative to the root."""
+
+
+def read_manifest(directory: str) -> dict[str, str]:
+    """The module directories ``terraform init`` recorded in ``.terraform/modules/modules.json``.
+
+    A missing or unreadable manifest is no manifest: the modules then count as not downloaded.
+    """
+    path = os.path.join(directory, ".terraform", "modules", "modules.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    entries = data.get("Modules") if isinstance(data, dict) else None
+    return {
+        entry["Key"]: entry["Dir"]
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict)
+        and isinstance(entry.get("Key"), str)
+        and isinstance(entry.get("Dir"), str)
+        and entry["Key"]  # the root module itself has the empty key
+    }
+
+
+def resolve_source(
+    source: str | None, caller_directory: str, caller_display: str, ancestry: Sequence[str], key: str, root: Root
+) -> Source:
+    """Where the code of a module call with this ``source`` is, for a caller in ``caller_directory``.
+
+    ``ancestry`` holds the real directories of the modules above the call, to refuse a cycle.
+    """
+    if source is None:
+        return Source(skipped="its source is not a literal string")
+    if source.startswith(("./", "../")) or source in (".", ".."):
+        directory = os.path.normpath(os.path.join(caller_directory, source))
+        display = _display(caller_display, source)
+    elif key in root.downloads:
+        directory = os.path.normpath(os.path.join(root.directory, root.downloads[key]))
+        display = _display(root.display, root.downloads[key])
+    elif is_vpc_endpoints_source(source):
+        return Source()
+    else:
+        return Source(skipped=f"source {source!r} is not downloaded (run terraform init) or not readable")
+    if not os.path.isdir(directory):
+        return Source(skipped=f"module directory {display} does not exist")
+    if os.path.realpath(directory) in ancestry:
+        return Source(skipped="the module calls itself (directly or through other modules)")
+    if len(ancestry) >= MAX_MODULE_DEPTH:
+        return Source(skipped=f"modules are nested more than {MAX_MODULE_DEPTH} deep")
+    return Source(directory=directory, display=display)
+
+
+def _display(base: str, relative: str) -> str:
+    joined = os.path.normpath(os.path.join(base or ".", relative))
+    return PurePath(joined).as_posix()
+
+
+def collect_references(value: Any, found: set[str]) -> None:
+    """Add the address of every resource a value refers to (deep) to ``found``."""
+    if isinstance(value, ResourceRef):
+        found.add(value.address)
+    elif isinstance(value, PartialString):
+        for part in value.parts:
+            collect_references(part, found)
+    elif isinstance(value, list):
+        for item in value:
+            collect_references(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            collect_references(item, found)
