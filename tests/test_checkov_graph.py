@@ -209,3 +209,69 @@ def test_module_inputs_rendered_by_checkov_name_the_callers_resources(tmp_path: 
     assert config.directory == str(tmp_path)
     values = attributes(config, 'module.endpoints.aws_vpc_endpoint.this["ssm"]')
     assert values["subnet_ids"] == [ResourceRef("aws_subnet.a", "id")]
+
+
+def module_call(directory: Path, name: str, config: dict[str, Any], resolved: list[str]) -> dict[str, Any]:
+    """A module vertex; ``__resolved__`` lists the files checkov read for it (empty: not read)."""
+    return {
+        "block_type_": "module",
+        "block_name_": name,
+        "__address__": name,
+        "file_path_": str(directory / "main.tf"),
+        "__start_line__": 1,
+        "__end_line__": 5,
+        "config_": {name: {**config, "__resolved__": resolved, "__address__": name}},
+    }
+
+
+def test_count_left_by_checkov_decides_existence(tmp_path: Path) -> None:
+    config = only(
+        [
+            resource(tmp_path, "aws_vpc_endpoint.off", {"count": [0]}),
+            resource(tmp_path, "aws_vpc_endpoint.on", {"count": [1]}),
+            resource(tmp_path, "aws_vpc_endpoint.maybe", {"count": ["var.on ? 1 : 0"]}),
+        ]
+    )
+    assert config.resource("aws_vpc_endpoint.off") is None
+    assert [(r.address, r.certain) for r in config.resources] == [
+        ("aws_vpc_endpoint.on", True),
+        ("aws_vpc_endpoint.maybe", False),
+    ]
+
+
+def test_module_calls_checkov_could_not_expand_or_read(tmp_path: Path) -> None:
+    module = {"path": str(tmp_path / "main.tf"), "name": "sandbox", "nested_tf_module": None}
+    config = only(
+        [
+            module_call(tmp_path, "sandbox", {"count": ["var.on ? 1 : 0"], "source": ["./net"]}, ["net/main.tf"]),
+            resource(tmp_path, "module.sandbox.aws_vpc_endpoint.s3", {}, source_module_object_=module),
+            module_call(
+                tmp_path, "shared", {"source": ["git::https://example.com/x.git"], "rt": ["aws_route_table.a.id"]}, []
+            ),
+            resource(tmp_path, "aws_route_table.a", {}),
+        ]
+    )
+    sandbox = config.resource("module.sandbox.aws_vpc_endpoint.s3")
+    assert sandbox is not None and not sandbox.certain
+    assert not config.complete and config.escaped == {"aws_route_table.a"}
+
+
+def test_the_community_module_is_modelled_when_checkov_cannot_download_it(tmp_path: Path) -> None:
+    endpoints = [{"s3": {"service": "s3"}, "logs": {"service": "logs", "create": False}}]
+    source = ["terraform-aws-modules/vpc/aws//modules/vpc-endpoints"]
+    config = only([module_call(tmp_path, "vpce", {"source": source, "endpoints": endpoints}, [])])
+    assert config.complete
+    assert [(r.address, r.get("vpc_endpoint_type")) for r in config.resources] == [
+        ('module.vpce.aws_vpc_endpoint.this["s3"]', "Interface")
+    ]
+
+
+def test_legacy_lists_are_flattened(tmp_path: Path) -> None:
+    config = only(
+        [
+            resource(tmp_path, "aws_vpc_endpoint.a", {"subnet_ids": [[[["subnet-1", "subnet-2"]]]]}),
+            resource(tmp_path, "aws_vpc_endpoint.b", {"subnet_ids": [[["['subnet-1', 'subnet-2']"]]]}),
+        ]
+    )
+    assert attributes(config, "aws_vpc_endpoint.a")["subnet_ids"] == ["subnet-1", "subnet-2"]
+    assert attributes(config, "aws_vpc_endpoint.b")["subnet_ids"] == ["subnet-1", "subnet-2"]

@@ -11,12 +11,12 @@ from helpers import NETWORK as SHARED_NETWORK
 from helpers import pairs
 
 from vpce_checks.cli import main
+from vpce_checks.core.community_modules import is_vpc_endpoints_source
 from vpce_checks.core.engine import analyze
 from vpce_checks.core.model import Configuration
 from vpce_checks.core.registry import all_rules
 from vpce_checks.core.values import PartialString
 from vpce_checks.loader.module import load_directory
-from vpce_checks.loader.registry_modules import is_vpc_endpoints_source
 from vpce_checks.scan import scan_paths
 
 NETWORK = (

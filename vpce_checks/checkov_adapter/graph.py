@@ -14,6 +14,7 @@ everything else that is an expression is :class:`Unknown`. It imports only the s
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -21,8 +22,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from vpce_checks.core.model import Configuration, Location, Resource, find_suppressions
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value
+from vpce_checks.core.community_modules import VpcEndpointsModule, is_vpc_endpoints_source
+from vpce_checks.core.model import Configuration, Location, Resource, Suppression, find_suppressions
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, collect_references
 
 Vertex = Mapping[str, Any]
 
@@ -121,6 +123,10 @@ class _Root:
         # value of their type (`[]` for a list), which would read as "no subnets". They are unknown.
         self.unset: set[tuple[str, str]] = set()
         self.region: Value = None
+        # Module calls checkov could not expand (unknown count/for_each): their resources may not exist.
+        self.maybe_modules: list[str] = []
+        # Module calls checkov could not read (not downloaded): what they do is unseen.
+        self.unread_modules: list[tuple[Vertex, str]] = []
         self._in_progress: set[tuple[str, str]] = set()
         self._lines: dict[str, list[str]] = {}
         overridden = _tfvars_names(directory)
@@ -129,6 +135,8 @@ class _Root:
             prefix = module_prefix(vertex)
             if kind == "resource":
                 self._add_resource(vertex, prefix)
+            elif kind == "module":
+                self._add_module(vertex, prefix)
             elif kind == "variable" and not prefix:
                 name = str(vertex.get("block_name_"))
                 if name in overridden:
@@ -150,7 +158,17 @@ class _Root:
                     region = self.value(config["region"], "")
                     self.region = region if isinstance(region, str) else None
 
+    def _add_module(self, vertex: Vertex, prefix: str) -> None:
+        config = block_config(vertex)
+        name = str(vertex.get("block_name_", "")).split("[")[0]
+        if _existence(config) is None:
+            self.maybe_modules.append(f"{prefix}module.{name}")
+        if config.get("__resolved__") == []:
+            self.unread_modules.append((vertex, prefix))
+
     def _add_resource(self, vertex: Vertex, prefix: str) -> None:
+        if _existence(block_config(vertex)) is False:
+            return  # checkov keeps `count = 0` resources in its graph; Terraform creates nothing
         local = str(vertex.get("block_name_", ""))
         resource_type, _, name = local.partition(".")
         address = prefix + local
@@ -164,6 +182,18 @@ class _Root:
         config = Configuration(directory=self.directory, region=self.region)
         for instance in self.instances.values():
             config.resources.append(self._resource(instance))
+        for vertex, prefix in self.unread_modules:
+            caller = _ModuleCall(self, vertex, prefix, config)
+            source = caller.argument("source")
+            if isinstance(source, str) and is_vpc_endpoints_source(source):
+                # The community endpoints module, not downloaded: the analyzer's model of it.
+                VpcEndpointsModule(caller, self.region).build()
+                continue
+            # As the analyzer does for a module it cannot read: absences prove nothing, and what
+            # is handed to the module may get attachments no one can see.
+            config.complete = False
+            for name in caller.arguments:
+                collect_references(caller.argument(name), config.escaped)
         return config
 
     def _resource(self, instance: _Instance) -> Resource:
@@ -183,15 +213,14 @@ class _Root:
             attributes=attributes,
             location=location,
             module=instance.prefix.rstrip("."),
-            # checkov keeps `count`/`for_each` only when it could not expand them.
-            certain="count" not in instance.config and "for_each" not in instance.config,
-            suppressions=find_suppressions(self._file_lines(file)[start - 1 : end], start),
+            certain=self._certain(instance),
+            suppressions=find_suppressions(self.file_lines(file)[start - 1 : end], start),
         )
 
     def _written_list_default(self, vertex: Vertex) -> Any:
         """A variable's list default as written, when it is a plain JSON-compatible literal."""
         start, end = int(vertex.get("__start_line__", 1)), int(vertex.get("__end_line__", 1))
-        text = "\n".join(self._file_lines(str(vertex.get("file_path_")))[start - 1 : end])
+        text = "\n".join(self.file_lines(str(vertex.get("file_path_")))[start - 1 : end])
         match = _LIST_DEFAULT.search(text)
         if match is None:
             return _MISSING
@@ -201,7 +230,13 @@ class _Root:
             return _MISSING
         return value if isinstance(value, list) else _MISSING
 
-    def _file_lines(self, path: str) -> list[str]:
+    def _certain(self, instance: _Instance) -> bool:
+        """False for a resource that may not exist: checkov could not expand its count/for_each or its module's."""
+        if _existence(instance.config) is None:
+            return False
+        return not any(instance.address.startswith((f"{module}.", f"{module}[")) for module in self.maybe_modules)
+
+    def file_lines(self, path: str) -> list[str]:
         if path not in self._lines:
             try:
                 with open(path, encoding="utf-8") as handle:
@@ -261,13 +296,16 @@ class _Root:
 
     def _plain(self, raw: Any, prefix: str) -> Any:
         if isinstance(raw, str):
-            return self.expression(raw, prefix)
+            written = _python_list(raw)
+            return self.expression(raw, prefix) if written is None else self._plain(written, prefix)
         if isinstance(raw, list):
             items: list[Any] = []
             for item in raw:
                 converted = self._plain(item, prefix)
-                # A splat inside a list (`[aws_subnet.a[*].id]`) contributes its elements.
-                if isinstance(item, str) and "[*]" in item and isinstance(converted, list):
+                # Nested lists are flattened, as Terraform 0.11 did with ["${var.list}"], and a splat
+                # inside a list (`[aws_subnet.a[*].id]`) contributes its elements; in 0.12 and later a
+                # list of lists in these attributes would not even plan.
+                if isinstance(converted, list):
                     items.extend(converted)
                 else:
                     items.append(converted)
@@ -352,6 +390,41 @@ class _Root:
         return _walk(value, steps[1:], text)
 
 
+def _python_list(text: str) -> list[Any] | None:
+    """A list checkov rendered into a string as Python writes it (``"['subnet-1', 'subnet-2']"``)."""
+    stripped = text.strip()
+    if not (stripped.startswith("['") and stripped.endswith("]")):
+        return None
+    try:
+        value = ast.literal_eval(stripped)
+    except (ValueError, SyntaxError):
+        return None
+    if isinstance(value, list) and all(isinstance(item, (str, int, float)) for item in value):
+        return value
+    return None
+
+
+def _existence(config: Mapping[str, Any]) -> bool | None:
+    """Whether a block exists, from the ``count``/``for_each`` checkov left in it (None: unknown).
+
+    checkov removes them when it expands the block; a number or a collection left behind is known,
+    an expression it could not evaluate is not.
+    """
+    for name in ("count", "for_each"):
+        if name not in config:
+            continue
+        value = config[name]
+        value = value[0] if isinstance(value, list) and len(value) == 1 else value
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
+            return int(value) > 0
+        if isinstance(value, (list, dict)):
+            return bool(value)
+        return None
+    return True
+
+
 def _enclosing_prefixes(prefix: str) -> list[str]:
     """``module.a.module.b.``, then ``module.a.``, then the root.
 
@@ -360,6 +433,48 @@ def _enclosing_prefixes(prefix: str) -> list[str]:
     """
     parts = re.findall(r"module\.[^.\[]+(?:\[[^\]]*\])?\.", prefix)
     return ["".join(parts[:count]) for count in range(len(parts), -1, -1)]
+
+
+class _ModuleCall:
+    """A module block of checkov's graph, as the community module model sees its caller."""
+
+    def __init__(self, root: _Root, vertex: Vertex, prefix: str, config: Configuration) -> None:
+        self.root = root
+        self.vertex = vertex
+        self.body = block_config(vertex)
+        self.name = str(vertex.get("block_name_", "")).split("[")[0]
+        self.caller_prefix = prefix
+        self.prefix = f"{prefix}module.{self.name}."
+        self.certain = _existence(self.body) is True and not any(
+            self.prefix.startswith(f"{module}.") for module in root.maybe_modules
+        )
+        self.config = config
+        self.arguments = [name for name in self.body if not name.startswith("__") and name not in META_ARGUMENTS]
+
+    @property
+    def location(self) -> Location:
+        """Where the module block is written."""
+        start, end = int(self.vertex.get("__start_line__", 1)), int(self.vertex.get("__end_line__", 1))
+        return Location(str(self.vertex["file_path_"]), start, end)
+
+    def has_argument(self, name: str) -> bool:
+        """True when the module block sets input ``name``."""
+        return name in self.arguments or name == "source"
+
+    def argument(self, name: str) -> Any:
+        """The caller's value for input ``name``."""
+        return self.root.value(self.body[name], self.caller_prefix) if name in self.body else None
+
+    def suppressions(self) -> list[Suppression]:
+        """The skip comments inside the module block."""
+        location = self.location
+        return find_suppressions(
+            self.root.file_lines(location.file)[location.start_line - 1 : location.end_line], location.start_line
+        )
+
+    def attribute_lines(self) -> dict[str, int]:
+        """Checkov keeps no argument lines: findings point at the module block."""
+        return {}
 
 
 class _Index:

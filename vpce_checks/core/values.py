@@ -120,3 +120,18 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         return value
     return str(value)
+
+
+def collect_references(value: Any, found: set[str]) -> None:
+    """Add the address of every resource a value refers to (deep) to ``found``."""
+    if isinstance(value, ResourceRef):
+        found.add(value.address)
+    elif isinstance(value, PartialString):
+        for part in value.parts:
+            collect_references(part, found)
+    elif isinstance(value, list):
+        for item in value:
+            collect_references(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            collect_references(item, found)

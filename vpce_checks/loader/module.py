@@ -15,9 +15,10 @@ from typing import Any, Iterable, Protocol
 
 from lark import Token, Tree
 
+from vpce_checks.core.community_modules import VpcEndpointsModule
+from vpce_checks.core.data_sources import COMPUTED_DATA
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
-from vpce_checks.core.values import ResourceRef, Unknown, Value, is_unknown
-from vpce_checks.loader.data_sources import COMPUTED_DATA
+from vpce_checks.core.values import ResourceRef, Unknown, Value, collect_references, is_unknown
 from vpce_checks.loader.evaluate import (
     MAX_COLLECTION,
     Bindings,
@@ -35,11 +36,9 @@ from vpce_checks.loader.modules import (
     UNKNOWN_REPETITION,
     Root,
     Source,
-    collect_references,
     read_manifest,
     resolve_source,
 )
-from vpce_checks.loader.registry_modules import VpcEndpointsModule
 from vpce_checks.loader.syntax import (
     Block,
     Body,
@@ -773,7 +772,7 @@ class ModuleInstance:
             source = self.call.source()
             assert source is not None, "instances exist only for readable sources"
             if source.directory is None:
-                self._body = VpcEndpointsModule(self, self.call.parent.context.region)
+                self._body = VpcEndpointsModule(self, self.call.parent.context.region, finalize)
             else:
                 module = Module(self.call.parent.context, source.directory, source.display, call=self)
                 module.read_files()

@@ -3,7 +3,7 @@
 Terraform resolves a call in this order too: a local path (``./x``, ``../x``) is read in place;
 anything else is what ``terraform init`` downloaded, recorded in ``.terraform/modules/modules.json``
 of the root. The community module ``terraform-aws-modules/vpc/aws//modules/vpc-endpoints`` is
-modelled from its inputs when it has not been downloaded (:mod:`vpce_checks.loader.registry_modules`).
+modelled from its inputs when it has not been downloaded (:mod:`vpce_checks.core.community_modules`).
 Anything else cannot be read and is skipped with a note.
 """
 
@@ -13,10 +13,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Sequence
+from typing import Sequence
 
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown
-from vpce_checks.loader.registry_modules import is_vpc_endpoints_source
+from vpce_checks.core.community_modules import is_vpc_endpoints_source
+from vpce_checks.core.values import Unknown
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 MAX_MODULE_INSTANCES = 500
@@ -102,18 +102,3 @@ def resolve_source(
 def _display(base: str, relative: str) -> str:
     joined = os.path.normpath(os.path.join(base or ".", relative))
     return PurePath(joined).as_posix()
-
-
-def collect_references(value: Any, found: set[str]) -> None:
-    """Add the address of every resource a value refers to (deep) to ``found``."""
-    if isinstance(value, ResourceRef):
-        found.add(value.address)
-    elif isinstance(value, PartialString):
-        for part in value.parts:
-            collect_references(part, found)
-    elif isinstance(value, list):
-        for item in value:
-            collect_references(item, found)
-    elif isinstance(value, dict):
-        for item in value.values():
-            collect_references(item, found)

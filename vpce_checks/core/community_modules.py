@@ -16,19 +16,20 @@ the module's code builds them, so that a root using it is analysed as if the cod
 * ``vpc_id`` and ``policy`` are passed through.
 
 The module's outputs ``endpoints`` (a map of the endpoints) and ``security_group_id`` resolve.
-When the module is present on disk its real files are read instead of this model.
+When the module is present on disk its real files are read instead of this model. Both front
+ends use it: the python-hcl2 loader and the checkov adapter (checkov cannot read the module when it
+is not downloaded either).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
+from vpce_checks.core.data_sources import endpoint_service_name
 from vpce_checks.core.model import Configuration, Location, Resource, Suppression
 from vpce_checks.core.values import ResourceRef, Unknown, Value, as_bool, is_unknown
-from vpce_checks.loader.data_sources import endpoint_service_name
-from vpce_checks.loader.evaluate import finalize
 
 _REPOSITORY = r"terraform-aws-modules/terraform-aws-vpc(?:\.git)?"
 _VPC_ENDPOINTS_SOURCES = re.compile(
@@ -84,14 +85,16 @@ class Caller(Protocol):
 class VpcEndpointsModule:
     """The endpoints one instance of the community module creates, and its outputs."""
 
-    def __init__(self, caller: Caller, region: Value) -> None:
+    def __init__(self, caller: Caller, region: Value, finalize: Callable[[Any], Any] = lambda value: value) -> None:
+        """``finalize`` makes model values of what ``caller.argument`` returns (the loader evaluates lazily)."""
         self.caller = caller
         self.region = region
+        self.finalize = finalize
         self._endpoints: dict[str, Resource] | None = None
 
     def input(self, name: str) -> Any:
         """An input's value: the caller's, else the module's default."""
-        return finalize(self.caller.argument(name)) if self.caller.has_argument(name) else DEFAULTS.get(name)
+        return self.finalize(self.caller.argument(name)) if self.caller.has_argument(name) else DEFAULTS.get(name)
 
     def build(self) -> None:
         """Add the endpoints to the configuration."""
