@@ -12,13 +12,16 @@ from vpce_checks.core.engine import UnknownRuleError, choose_rules
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.registry import all_rules, find_rule
 from vpce_checks.docs import rules_table_text
+from vpce_checks.loader.cache import CACHE_DIR_VARIABLE, default_directory
 from vpce_checks.loader.module import LoadOptions
+from vpce_checks.loader.syntax import Limits
 from vpce_checks.reporters import FORMATS, render
-from vpce_checks.scan import scan_paths
+from vpce_checks.scan import ParseOptions, scan_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = ("error", "warning", "info", "never")
 COMMANDS = ("scan", "rules", "explain")
+MEGABYTE = 1024 * 1024
 
 
 class UsageError(Exception):
@@ -49,6 +52,31 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--ignore", metavar="IDS", default="", help="skip these rules (comma-separated IDs or slugs)")
     scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set an input variable")
     scan.add_argument("--var-file", action="append", default=[], metavar="FILE", help="read input variables from FILE")
+    scan.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="parse files in N processes (default: the number of CPUs; 1 parses in this process)",
+    )
+    scan.add_argument(
+        "--no-cache", action="store_true", help=f"do not read or write the parse cache (${CACHE_DIR_VARIABLE})"
+    )
+    limits = Limits()
+    scan.add_argument(
+        "--max-file-size",
+        type=_positive,
+        default=limits.max_file_bytes // MEGABYTE,
+        metavar="MB",
+        help=f"report larger files instead of reading them (default: {limits.max_file_bytes // MEGABYTE})",
+    )
+    scan.add_argument(
+        "--max-nesting",
+        type=_positive,
+        default=limits.max_nesting,
+        metavar="N",
+        help=f"report brackets nested deeper than N instead of parsing them (default: {limits.max_nesting})",
+    )
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -93,7 +121,12 @@ def _scan(options: argparse.Namespace) -> int:
     for path in load.var_files:
         if not os.path.isfile(path):
             raise UsageError(f"--var-file {path}: no such file")
-    result = scan_paths(options.paths, rules, load)
+    parsing = ParseOptions(
+        jobs=options.jobs,
+        cache_directory=None if options.no_cache else default_directory(),
+        limits=Limits(max_file_bytes=options.max_file_size * MEGABYTE, max_nesting=options.max_nesting),
+    )
+    result = scan_paths(options.paths, rules, load, parsing)
     report = render(options.format, result.findings, rules)
     if options.output:
         with open(options.output, "w", encoding="utf-8") as handle:
@@ -105,6 +138,17 @@ def _scan(options: argparse.Namespace) -> int:
     threshold = Severity(options.fail_on)
     failing = [f for f in result.findings if not f.suppressed and f.severity.rank >= threshold.rank]
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return number
 
 
 def _ids(text: str) -> list[str]:

@@ -10,9 +10,11 @@ from typing import Sequence
 from vpce_checks.core.engine import analyze
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
-from vpce_checks.core.registry import Rule
+from vpce_checks.core.registry import Rule, relevant_resource_types
 from vpce_checks.loader.discover import module_directories
 from vpce_checks.loader.module import LoadOptions, load_directory
+from vpce_checks.loader.preparse import Settings, preparse
+from vpce_checks.loader.syntax import Limits, forget_provided, set_limits
 
 
 @dataclass
@@ -23,18 +25,46 @@ class ScanResult:
     modules: int = 0
 
 
-def scan_paths(paths: Sequence[str], rules: Sequence[Rule], options: LoadOptions | None = None) -> ScanResult:
+@dataclass(frozen=True)
+class ParseOptions:
+    """How files are parsed: ahead of time in ``jobs`` processes, cached, within limits."""
+
+    jobs: int = 1
+    """Processes for the parse phase; 1 parses in this process."""
+    cache_directory: str | None = None
+    """Where parse results are cached; None disables the cache."""
+    limits: Limits = field(default_factory=Limits)
+    prefilter: bool = True
+    """Parse only the blocks that can matter (False parses every file whole, as a reference)."""
+
+
+def scan_paths(
+    paths: Sequence[str],
+    rules: Sequence[Rule],
+    options: LoadOptions | None = None,
+    parsing: ParseOptions | None = None,
+) -> ScanResult:
     """Scan every module under ``paths``; a module that cannot be read is reported, not fatal."""
+    parsing = parsing or ParseOptions()
+    set_limits(parsing.limits)
     result = ScanResult()
+    directories: list[str] = []
     seen: set[str] = set()
     for path in paths:
         for directory in module_directories(path):
             real = os.path.realpath(directory)
-            if real in seen:
-                continue
-            seen.add(real)
+            if real not in seen:
+                seen.add(real)
+                directories.append(directory)
+    try:
+        if parsing.prefilter:
+            settings = Settings(parsing.limits, parsing.cache_directory, relevant_resource_types())
+            preparse(directories, settings, parsing.jobs)
+        for directory in directories:
             result.modules += 1
             result.findings.extend(_analyze_module(directory, rules, options))
+    finally:
+        forget_provided()
     result.findings.sort(key=lambda finding: finding.sort_key)
     return result
 

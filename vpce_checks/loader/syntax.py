@@ -8,6 +8,7 @@ string templates parsed by python-hcl2 too.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -18,6 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.tree import ParseTree
 
 from vpce_checks.core.model import Location, Problem
+from vpce_checks.loader import trees
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,67 @@ class ParseError(Exception):
         self.problem = problem
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits on input, so that no file can make a scan run out of time or memory."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    """Larger files are reported (VPCE000) instead of read."""
+    max_nesting: int = 64
+    """Brackets nested deeper than this are reported instead of parsed."""
+
+
+limits = Limits()
+"""The limits in force; the command line replaces them (:func:`set_limits`)."""
+
+
+def set_limits(new: Limits) -> None:
+    """Use ``new`` for every file read from now on."""
+    global limits
+    limits = new
+
+
+@dataclass(frozen=True)
+class Preparsed:
+    """A file parsed ahead of time (see :mod:`vpce_checks.loader.preparse`): a tree or an error."""
+
+    tree: trees.Encoded | None = None
+    error: tuple[str, int] | None = None
+    """The message and line of the problem that makes the file unreadable."""
+
+
+_preparsed: dict[str, Preparsed] = {}
+
+
+def provide(path: str, result: Preparsed) -> None:
+    """Hand :func:`read_file` the result for ``path``, used (once) instead of parsing it again."""
+    _preparsed[_store_key(path)] = result
+
+
+def forget_provided() -> None:
+    """Drop every result :func:`provide` gave that no :func:`read_file` has used."""
+    _preparsed.clear()
+
+
+def _store_key(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
 def read_file(path: str, display: str) -> list[Block]:
     """The top-level blocks of one ``.tf`` or ``.tf.json`` file.
 
     ``display`` is the file's name as findings show it. Raises :class:`ParseError`.
     """
+    provided = _preparsed.pop(_store_key(path), None) if _preparsed else None
+    if provided is not None:
+        if provided.error is not None:
+            message, line = provided.error
+            raise ParseError(Problem(message, Location(display, line, line)))
+        assert provided.tree is not None
+        try:
+            return _hcl_blocks(trees.decode(provided.tree), display)
+        except trees.MalformedTree:
+            pass  # cannot happen for trees this process built; parse the file again to be sure
     text = _read_text(path, display)
     if path.endswith(".json"):
         return _json_blocks(text, display)
@@ -80,6 +138,9 @@ def read_attributes(path: str, display: str) -> Body:
 
 def _read_text(path: str, display: str) -> str:
     try:
+        size = os.stat(path).st_size
+        if size > limits.max_file_bytes:
+            raise ParseError(Problem(too_large_message(size), Location(display, 1, 1)))
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     except UnicodeDecodeError as error:
@@ -87,6 +148,19 @@ def _read_text(path: str, display: str) -> str:
         raise ParseError(Problem("file is not UTF-8 text", Location(display, line, line))) from error
     except OSError as error:
         raise ParseError(Problem(f"cannot read file: {error.strerror}", Location(display, 1, 1))) from error
+
+
+def too_large_message(size: int) -> str:
+    """The message for a file over the size limit."""
+    return (
+        f"file is {size / 1048576:.1f} MB, larger than the {limits.max_file_bytes / 1048576:g} MB limit;"
+        " it was not read (raise --max-file-size to scan it)"
+    )
+
+
+def too_deep_message() -> str:
+    """The message for text nested deeper than the limit."""
+    return f"brackets nested more than {limits.max_nesting} deep; the file was not read (see --max-nesting)"
 
 
 def _line_of_offset(path: str, offset: int) -> int:
