@@ -1,0 +1,170 @@
+"""The parse phase gives exactly what a full parse gives: the scanner, the selection, the equivalence."""
+
+from __future__ import annotations
+
+import importlib.util
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vpce_checks.core.engine import analyze
+from vpce_checks.core.model import Configuration
+from vpce_checks.core.registry import all_rules, relevant_resource_types
+from vpce_checks.loader.module import load_directory
+from vpce_checks.loader.preparse import Settings, preparse
+from vpce_checks.loader.prefilter import FileBlocks, TopBlock, references, select_blocks, split_blocks
+from vpce_checks.loader.syntax import Limits, forget_provided
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = sorted({path.parent for pattern in ("*.tf", "*.tf.json") for path in (ROOT / "fixtures").rglob(pattern)})
+
+
+def _load_generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load(directory: Path, prefilter: bool, cache: Path | None = None) -> Configuration:
+    if prefilter:
+        settings = Settings(Limits(), str(cache) if cache else None, relevant_resource_types())
+        preparse([str(directory)], settings, jobs=1)
+    try:
+        return load_directory(str(directory), "mod")
+    finally:
+        forget_provided()
+
+
+def summary(config: Configuration) -> Any:
+    """What the rules can see: resources of the types they read, problems, region, and the findings."""
+    relevant = relevant_resource_types()
+    resources = [
+        (r.address, r.type, repr(dict(r.attributes)), r.location, dict(r.attribute_lines), r.certain, r.suppressions)
+        for r in config.resources
+        if r.type in relevant
+    ]
+    findings = [(f.rule_id, f.address, f.file, f.start_line, f.message, f.suppressed) for f in analyze(config)]
+    return resources, config.problems, repr(config.region), findings
+
+
+def split_types(text: str) -> list[tuple[str, tuple[str, ...], int]] | None:
+    split = split_blocks(textwrap.dedent(text), max_depth=64)
+    return [(block.type, block.labels, block.line) for block in split.blocks] if split.confident else None
+
+
+def test_the_scanner_finds_blocks_past_strings_templates_heredocs_and_comments() -> None:
+    text = """\
+        # a comment with { and "
+        resource "aws_iam_role" "r" {
+          name   = "braces } in a string and ${var.x} and ${ {a = "}"}["a"] }"
+          policy = <<-EOF
+            { "unbalanced": [ ( "
+          EOF
+          /* a } block comment */ tags = { a = 1 } // and }
+          escaped = "$${not a template} %%{ nor this } \\" }"
+        }
+        /* between */
+        variable "x" {}
+        locals {
+          list = [for v in ["]"] : v if v != "}"]
+        }
+    """
+    assert split_types(text) == [
+        ("resource", ("aws_iam_role", "r"), 2),
+        ("variable", ("x",), 11),
+        ("locals", (), 12),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'x = 1\nresource "a" "b" {}\n',  # an attribute at the top level
+        'resource "a" "b" {} variable "v" {}\n',  # two blocks on one line
+        'resource "a" "b" {\n  x = "unterminated\n}\n',
+        'resource "a" "b" {\n  x = <<EOF\n  never closed\n}\n',
+        'resource "a" "b" {\n  x = [1, 2}\n}\n',
+        'resource "a" "b" {\n  /* never closed\n}\n',
+        'resource "a" "b" {\n',
+    ],
+)
+def test_the_scanner_gives_up_on_what_it_cannot_split_for_sure(text: str) -> None:
+    assert split_types(text) is None
+
+
+def test_nesting_deeper_than_the_limit_is_reported_with_its_line() -> None:
+    text = 'locals {\n  x = 1\n  deep = ' + "[" * 10 + "]" * 10 + "\n}\n"
+    split = split_blocks(text, max_depth=5)
+    assert not split.confident and split.too_deep is not None and split.too_deep.line == 3
+    assert split_blocks(text, max_depth=11).confident
+
+
+def _file(*blocks: tuple[str, tuple[str, ...], set[tuple[str, str]]]) -> FileBlocks:
+    return FileBlocks(
+        [TopBlock(kind, labels, 0, 0, 1) for kind, labels, _ in blocks], [refs for _, _, refs in blocks]
+    )
+
+
+def test_selection_keeps_what_kept_blocks_refer_to_across_files_to_a_fixpoint() -> None:
+    files = {
+        "a.tf": _file(
+            ("resource", ("aws_vpc_endpoint", "e"), {("aws_security_group", "sg")}),
+            ("resource", ("aws_iam_role", "unused"), set()),
+        ),
+        "b.tf": _file(
+            ("resource", ("aws_security_group", "sg"), {("aws_kms_key", "k")}),
+            ("resource", ("aws_kms_key", "k"), set()),
+            ("output", ("o",), {("aws_s3_bucket", "missing")}),
+            ("resource", ("aws_s3_bucket", "other"), set()),
+            ("resource", ("aws_s3_bucket", "third"), set()),
+        ),
+        "c.tf": _file(("resource", ("aws_lambda_function", "dup"), set())),
+        "d.tf": _file(("resource", ("aws_lambda_function", "dup"), set())),
+    }
+    kept = select_blocks(files, {"aws_vpc_endpoint"})
+    # a reference to an undeclared name keeps the first block of its type, so the type stays declared
+    assert kept == {"a.tf": [0], "b.tf": [0, 1, 2, 3], "c.tf": [0], "d.tf": [0]}
+
+
+def test_references_are_a_superset_of_resource_references() -> None:
+    found = references('x = "${aws_iam_role.r.arn}" y = aws_s3_bucket.b[0].id z = data.aws_x.y.z w = 1.5')
+    assert {("aws_iam_role", "r"), ("aws_s3_bucket", "b"), ("data", "aws_x")} <= found
+    assert ("aws_x", "y") not in found  # a name after a dot is not a root
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_prefiltered_parse_equals_full_parse_on_every_fixture(module: Path, tmp_path: Path) -> None:
+    full = summary(load(module, prefilter=False))
+    assert summary(load(module, prefilter=True)) == full
+    assert summary(load(module, prefilter=True, cache=tmp_path)) == full  # cold cache
+    assert summary(load(module, prefilter=True, cache=tmp_path)) == full  # warm cache
+
+
+def test_prefiltered_parse_equals_full_parse_on_a_generated_monorepo(tmp_path: Path) -> None:
+    _load_generator().generate(str(tmp_path / "tree"), 4, 60, 0.2, 4)
+    modules = sorted({path.parent for path in (tmp_path / "tree").rglob("*.tf")})
+    assert len(modules) == 4
+    for module in modules:
+        full = summary(load(module, prefilter=False))
+        assert full[3], "the generated tree should give findings"
+        assert summary(load(module, prefilter=True, cache=tmp_path / "cache")) == full
+        assert summary(load(module, prefilter=True, cache=tmp_path / "cache")) == full
+
+
+def test_every_resource_type_the_rules_read_is_relevant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule or the network view reading a type left out of the relevant set fails here."""
+    read: set[str] = set()
+    original = Configuration.of_type
+
+    def recording(self: Configuration, resource_type: str) -> Any:
+        read.add(resource_type)
+        return original(self, resource_type)
+
+    monkeypatch.setattr(Configuration, "of_type", recording)
+    for module in MODULES:
+        analyze(load(module, prefilter=False), all_rules())
+    assert read and read <= relevant_resource_types(), read - relevant_resource_types()
