@@ -97,16 +97,14 @@ def test_the_scanner_gives_up_on_what_it_cannot_split_for_sure(text: str) -> Non
 
 
 def test_nesting_deeper_than_the_limit_is_reported_with_its_line() -> None:
-    text = 'locals {\n  x = 1\n  deep = ' + "[" * 10 + "]" * 10 + "\n}\n"
+    text = "locals {\n  x = 1\n  deep = " + "[" * 10 + "]" * 10 + "\n}\n"
     split = split_blocks(text, max_depth=5)
     assert not split.confident and split.too_deep is not None and split.too_deep.line == 3
     assert split_blocks(text, max_depth=11).confident
 
 
 def _file(*blocks: tuple[str, tuple[str, ...], set[tuple[str, str]]]) -> FileBlocks:
-    return FileBlocks(
-        [TopBlock(kind, labels, 0, 0, 1) for kind, labels, _ in blocks], [refs for _, _, refs in blocks]
-    )
+    return FileBlocks([TopBlock(kind, labels, 0, 0, 1) for kind, labels, _ in blocks], [refs for _, _, refs in blocks])
 
 
 def test_selection_keeps_what_kept_blocks_refer_to_across_files_to_a_fixpoint() -> None:

@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"report brackets nested deeper than N instead of parsing them (default: {limits.max_nesting})",
     )
+    scan.add_argument(
+        "--max-expansion",
+        type=_positive,
+        default=limits.max_expansion,
+        metavar="N",
+        help=f"report a count or for_each over N instances and treat them as unknown (default: {limits.max_expansion})",
+    )
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -124,7 +131,11 @@ def _scan(options: argparse.Namespace) -> int:
     parsing = ParseOptions(
         jobs=options.jobs,
         cache_directory=None if options.no_cache else default_directory(),
-        limits=Limits(max_file_bytes=options.max_file_size * MEGABYTE, max_nesting=options.max_nesting),
+        limits=Limits(
+            max_file_bytes=options.max_file_size * MEGABYTE,
+            max_nesting=options.max_nesting,
+            max_expansion=options.max_expansion,
+        ),
     )
     result = scan_paths(options.paths, rules, load, parsing)
     report = render(options.format, result.findings, rules)

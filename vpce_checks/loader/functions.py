@@ -15,10 +15,10 @@ from lark.tree import ParseTree
 
 from vpce_checks.core.values import PartialString, ResourceRef, Unknown, is_unknown
 from vpce_checks.loader.evaluate import (
-    MAX_COLLECTION,
     EvalError,
     Evaluator,
     contains_unknown,
+    max_collection,
     template,
     to_bool,
     to_number,
@@ -298,7 +298,7 @@ def _range(arguments: list[Any]) -> Any:
     )
     if step == 0:
         raise EvalError("range() step is 0")
-    if abs((stop - start) / step) > MAX_COLLECTION:
+    if abs((stop - start) / step) > max_collection():
         return Unknown()
     result = []
     value = start

@@ -18,7 +18,6 @@ from lark import Token, Tree
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression
 from vpce_checks.core.values import ResourceRef, Unknown, Value, is_unknown
 from vpce_checks.loader.evaluate import (
-    MAX_COLLECTION,
     Bindings,
     EvalError,
     Evaluator,
@@ -26,6 +25,7 @@ from vpce_checks.loader.evaluate import (
     evaluate,
     finalize,
     iterate,
+    max_collection,
     to_number,
 )
 from vpce_checks.loader.syntax import (
@@ -427,6 +427,8 @@ class Declaration:
         if "count" in attributes:
             count = _value_or_unknown(attributes["count"], scope, f"{self.base}.count")
             number = None if is_unknown(count) else _count_number(count)
+            if number is None and isinstance(count, (int, float)) and count > max_collection():
+                self._report_too_large("count", f"count is {count:g}")
             if number is None:
                 return [Instance(self, f"{self.base}[*]", {"count": {"index": Unknown("count.index")}}, certain=False)]
             return [
@@ -436,6 +438,8 @@ class Declaration:
         if "for_each" in attributes:
             collection = _value_or_unknown(attributes["for_each"], scope, f"{self.base}.for_each")
             keyed = _for_each_pairs(collection)
+            if isinstance(collection, (dict, list)) and len(collection) > max_collection():
+                self._report_too_large("for_each", f"for_each has {len(collection)} items")
             if keyed is None:
                 unknown_each = {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
                 return [Instance(self, f"{self.base}[*]", unknown_each, certain=False)]
@@ -444,6 +448,14 @@ class Declaration:
                 for key, value in keyed
             ]
         return [Instance(self, self.base, {}, certain=True)]
+
+    def _report_too_large(self, argument: str, size: str) -> None:
+        line = self.block.body.attribute_lines.get(argument, self.block.location.start_line)
+        message = (
+            f"{self.base}: {size}, more than the expansion limit of {max_collection()};"
+            " its instances are treated as unknown (raise --max-expansion to expand them)"
+        )
+        self.module.config.problems.append(Problem(message, Location(self.block.location.file, line, line)))
 
     def value(self) -> Any:
         """What ``<type>.<name>`` evaluates to: an instance, a list (count) or a map (for_each)."""
@@ -463,7 +475,7 @@ def _count_number(value: Any) -> int | None:
         number = to_number(value)
     except EvalError:
         return None
-    if number != int(number) or not 0 <= number <= MAX_COLLECTION:
+    if number != int(number) or not 0 <= number <= max_collection():
         return None
     return int(number)
 
@@ -473,11 +485,11 @@ def _for_each_pairs(collection: Any) -> list[tuple[str, Any]] | None:
     if is_unknown(collection) or collection is None:
         return None
     if isinstance(collection, dict):
-        if len(collection) > MAX_COLLECTION:
+        if len(collection) > max_collection():
             return None
         return [(key, collection[key]) for key in sorted(collection)]
     if isinstance(collection, list):
-        if len(collection) > MAX_COLLECTION or not all(isinstance(item, str) for item in collection):
+        if len(collection) > max_collection() or not all(isinstance(item, str) for item in collection):
             return None
         return [(item, item) for item in sorted(set(collection))]
     return None

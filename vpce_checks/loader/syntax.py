@@ -68,6 +68,8 @@ class Limits:
     """Larger files are reported (VPCE000) instead of read."""
     max_nesting: int = 64
     """Brackets nested deeper than this are reported instead of parsed."""
+    max_expansion: int = 10_000
+    """A larger ``count`` or ``for_each`` is reported and its instances are unknown."""
 
 
 limits = Limits()
