@@ -13,8 +13,8 @@ from vpce_checks.core.engine import analyze
 from vpce_checks.core.model import Configuration
 from vpce_checks.core.registry import all_rules, relevant_resource_types
 from vpce_checks.loader.module import load_directory
-from vpce_checks.loader.preparse import Settings, preparse
 from vpce_checks.loader.prefilter import FileBlocks, TopBlock, references, select_blocks, split_blocks
+from vpce_checks.loader.preparse import Settings, preparse
 from vpce_checks.loader.syntax import Limits, forget_provided
 
 ROOT = Path(__file__).resolve().parent.parent

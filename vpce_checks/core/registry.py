@@ -105,6 +105,7 @@ def find_rule(key: str) -> Rule | None:
     return None
 
 
+@lru_cache(maxsize=1)
 def relevant_resource_types() -> frozenset[str]:
     """The resource types any rule can read: the network view's and each rule's ``resource_types``."""
     return VIEW_RESOURCE_TYPES | {name for item in all_rules() for name in item.resource_types}

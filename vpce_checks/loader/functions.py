@@ -41,7 +41,11 @@ def call(name: str, evaluator: Evaluator, argument_nodes: list[ParseTree], expan
         arguments.extend(last)
     if function is None:
         return Unknown()
-    return function(arguments)
+    try:
+        return function(arguments)
+    except (ValueError, TypeError, IndexError, KeyError, ArithmeticError) as error:
+        # Wrong arity or argument types: Terraform rejects the call, so the value is an error, not a crash.
+        raise EvalError(f"{name}(): {error}") from error
 
 
 def _try(evaluator: Evaluator, nodes: list[ParseTree]) -> Any:

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from lark import Token, Tree
 
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression
+from vpce_checks.core.registry import relevant_resource_types
 from vpce_checks.core.values import ResourceRef, Unknown, Value, is_unknown
 from vpce_checks.loader.evaluate import (
     Bindings,
@@ -450,6 +451,8 @@ class Declaration:
         return [Instance(self, self.base, {}, certain=True)]
 
     def _report_too_large(self, argument: str, size: str) -> None:
+        if self.type not in relevant_resource_types():
+            return  # no rule reads it: its size cannot change a finding, and the parse phase may skip it
         line = self.block.body.attribute_lines.get(argument, self.block.location.start_line)
         message = (
             f"{self.base}: {size}, more than the expansion limit of {max_collection()};"
