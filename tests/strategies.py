@@ -7,7 +7,7 @@ gives file contents only, as ``{file name: bytes}``, so a test writes them where
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -90,7 +90,7 @@ def _references() -> st.SearchStrategy[str]:
     return st.one_of(resource, other)
 
 
-@lru_cache(maxsize=None)
+@cache
 def expressions(depth: int = 2) -> st.SearchStrategy[str]:
     """HCL expressions: literals, references, templates, collections, calls, conditionals, for."""
     leaves = st.one_of(
@@ -198,7 +198,7 @@ def _other_block() -> st.SearchStrategy[str]:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def terraform_configurations() -> st.SearchStrategy[dict[str, bytes]]:
     """A module of one to three ``.tf`` files made of variables, locals, resources and other blocks."""
     file_text = st.lists(st.one_of(_resource(), _other_block()), min_size=1, max_size=6).map(

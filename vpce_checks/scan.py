@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Sequence
@@ -10,7 +11,7 @@ from typing import Sequence
 from vpce_checks.core.engine import analyze
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
-from vpce_checks.core.registry import Rule, relevant_resource_types
+from vpce_checks.core.registry import Rule, all_rules, relevant_resource_types
 from vpce_checks.loader.discover import module_directories
 from vpce_checks.loader.module import LoadOptions, load_directory
 from vpce_checks.loader.preparse import Settings, preparse
@@ -44,10 +45,12 @@ def scan_paths(
     options: LoadOptions | None = None,
     parsing: ParseOptions | None = None,
 ) -> ScanResult:
-    """Scan every module under ``paths``; a module that cannot be read is reported, not fatal."""
+    """Scan every module under ``paths``; a module that cannot be read is reported, not fatal.
+
+    Modules are independent, so with ``parsing.jobs`` > 1 they are scanned in that many
+    processes; the findings are the same, in the same order, as in one process.
+    """
     parsing = parsing or ParseOptions()
-    set_limits(parsing.limits)
-    result = ScanResult()
     directories: list[str] = []
     seen: set[str] = set()
     for path in paths:
@@ -56,17 +59,33 @@ def scan_paths(
             if real not in seen:
                 seen.add(real)
                 directories.append(directory)
-    try:
-        if parsing.prefilter:
-            settings = Settings(parsing.limits, parsing.cache_directory, relevant_resource_types())
-            preparse(directories, settings, parsing.jobs)
-        for directory in directories:
-            result.modules += 1
-            result.findings.extend(_analyze_module(directory, rules, options))
-    finally:
-        forget_provided()
+    rule_ids = [item.id for item in rules]
+    arguments = [(directory, rule_ids, options, parsing) for directory in directories]
+    result = ScanResult(modules=len(directories))
+    if parsing.jobs > 1 and len(directories) > 1:
+        chunk = max(1, len(directories) // (16 * parsing.jobs))
+        with ProcessPoolExecutor(max_workers=parsing.jobs) as pool:
+            for findings in pool.map(_scan_module, *zip(*arguments, strict=True), chunksize=chunk):
+                result.findings.extend(findings)
+    else:
+        for item in arguments:
+            result.findings.extend(_scan_module(*item))
     result.findings.sort(key=lambda finding: finding.sort_key)
     return result
+
+
+def _scan_module(
+    directory: str, rule_ids: list[str], options: LoadOptions | None, parsing: ParseOptions
+) -> list[Finding]:
+    """The findings of one module, parsed through the parse phase (in a worker process or not)."""
+    set_limits(parsing.limits)
+    rules = [rule for rule in all_rules() if rule.id in rule_ids]
+    try:
+        if parsing.prefilter:
+            preparse([directory], Settings(parsing.limits, parsing.cache_directory, relevant_resource_types()))
+        return _analyze_module(directory, rules, options)
+    finally:
+        forget_provided()
 
 
 def _analyze_module(directory: str, rules: Sequence[Rule], options: LoadOptions | None) -> list[Finding]:

@@ -25,7 +25,7 @@ _BETWEEN_BLOCKS = re.compile(r"(?:\s+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.S)
 _AFTER_BLOCK = re.compile(r"[ \t]*(?:(?:#|//)[^\n]*)?(?:\n|\Z)")
 _EXPRESSION = re.compile(r'"|\{|\}|\(|\)|\[|\]|#|//|/\*|<<-?[ \t]*([A-Za-z_][\w-]*)[ \t]*\r?\n')
 _STRING = re.compile(r'\\.|\$\$\{|%%\{|\$\{|%\{|"|\n', re.S)
-_REFERENCE = re.compile(r"(?<![\w.-])([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)")
+_REFERENCE = re.compile(r"(?<![\w.-])([A-Za-z][A-Za-z0-9]*_[\w-]*)\.([A-Za-z_][\w-]*)")
 _CLOSING = {"{": "}", "(": ")", "[": "]", "${": "}"}
 
 
@@ -151,7 +151,11 @@ def _block_end(text: str, position: int, max_depth: int) -> int | TooDeep | None
 
 
 def references(text: str) -> set[tuple[str, str]]:
-    """Every ``WORD.WORD`` in ``text``: a superset of the resource references it can make."""
+    """Every ``TYPE.NAME`` in ``text`` whose TYPE has the ``provider_kind`` shape of a resource type.
+
+    A superset of the resource references the text can make (every resource type has a provider
+    prefix and an underscore); ``var.x``, ``local.y`` or ``lambda.amazonaws`` in a policy are not.
+    """
     return set(_REFERENCE.findall(text))
 
 

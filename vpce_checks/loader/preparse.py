@@ -1,11 +1,11 @@
-"""The parse phase: parse every file of the scanned modules before evaluation, fast.
+"""The parse phase: parse the files of a module before it is evaluated, fast.
 
-For each module, every ``.tf`` file is split into its top-level blocks by
+Every ``.tf`` file of the module is split into its top-level blocks by
 :mod:`vpce_checks.loader.prefilter`, and only the blocks that can matter are handed to
-python-hcl2, each parsed alone with its lines moved back to where they are in the file. Work is
-spread over processes (``jobs``), and results are kept in a :class:`ParseCache` by content. The
-results are handed to :func:`vpce_checks.loader.syntax.read_file`, which the module loader calls
-as before; a file this phase did not prepare is parsed whole there.
+python-hcl2, each parsed alone with its lines moved back to where they are in the file; results
+are kept in a :class:`ParseCache` by content. They are handed to
+:func:`vpce_checks.loader.syntax.read_file`, which the module loader calls as before; a file
+this phase did not prepare is parsed whole there.
 
 Two passes per file: the first splits it and parses what is always kept (every block except
 resources of types no rule reads); the module-wide selection then adds the resources that kept
@@ -15,9 +15,8 @@ blocks refer to, and a second pass parses those.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Iterable, Sequence
 
 from lark import Tree
 
@@ -29,20 +28,17 @@ from vpce_checks.loader.syntax import Limits, ParseError, Preparsed
 Entry = dict[str, Any]
 """A file's parse results in the cache's JSON form (see :func:`_first_pass`)."""
 
-_Item = TypeVar("_Item")
-_Result = TypeVar("_Result")
-
 
 @dataclass(frozen=True)
 class Settings:
-    """What a worker process needs to know: limits, the cache directory, the types rules read."""
+    """How to parse: limits, the cache directory (None: no cache), the resource types rules read."""
 
     limits: Limits
     cache_directory: str | None
     relevant_types: frozenset[str]
 
 
-def preparse(directories: Sequence[str], settings: Settings, jobs: int) -> None:
+def preparse(directories: Sequence[str], settings: Settings) -> None:
     """Parse the Terraform files of ``directories`` and provide the results to ``read_file``.
 
     A directory or file that cannot be listed or read is left alone: the loader reports it.
@@ -57,47 +53,17 @@ def preparse(directories: Sequence[str], settings: Settings, jobs: int) -> None:
     paths = [path for files in modules for path in files]
     if not paths:
         return
-    with _pool(jobs) as run:
-        first = dict(zip(paths, run(_first_pass, [(path, settings) for path in paths]), strict=True))
-        wanted: dict[str, list[int]] = {}
-        for files in modules:
-            wanted.update(_selection({path: first[path] for path in files}, settings.relevant_types))
-        missing = [
-            (path, first[path], indices, settings)
-            for path, indices in wanted.items()
-            if any(str(index) not in first[path]["parsed"] for index in indices)
-        ]
-        for (path, _, _, _), entry in zip(missing, run(_second_pass, missing), strict=True):
-            first[path] = entry
+    first = {path: _first_pass(path, settings) for path in paths}
+    wanted: dict[str, list[int]] = {}
+    for files in modules:
+        wanted.update(_selection({path: first[path] for path in files}, settings.relevant_types))
+    for path, indices in wanted.items():
+        if any(str(index) not in first[path]["parsed"] for index in indices):
+            first[path] = _second_pass(path, first[path], indices, settings)
     for path, entry in first.items():
         provided = _provided(entry, wanted.get(path, []))
         if provided is not None:
             syntax.provide(path, provided)
-
-
-class _pool:
-    """``run(function, argument tuples)`` in a process pool, or in this process when jobs is 1."""
-
-    def __init__(self, jobs: int) -> None:
-        self._jobs = jobs
-        self._executor = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
-
-    def __enter__(self) -> Callable[[Callable[..., _Result], Sequence[tuple[Any, ...]]], Iterator[_Result]]:
-        return self._run
-
-    def __exit__(self, *_: object) -> None:
-        if self._executor is not None:
-            self._executor.shutdown()
-
-    def _run(self, function: Callable[..., _Result], arguments: Sequence[tuple[Any, ...]]) -> Iterator[_Result]:
-        if self._executor is None or len(arguments) < 2:
-            return (function(*item) for item in arguments)
-        chunk = max(1, len(arguments) // (8 * self._jobs))
-        return self._executor.map(_star, [function] * len(arguments), arguments, chunksize=chunk)
-
-
-def _star(function: Callable[..., _Result], arguments: tuple[Any, ...]) -> _Result:
-    return function(*arguments)
 
 
 def _selection(entries: dict[str, Entry], relevant_types: Iterable[str]) -> dict[str, list[int]]:

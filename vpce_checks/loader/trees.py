@@ -2,7 +2,9 @@
 
 A tree becomes ``[rule, line, end_line, [children...]]`` and a token ``[type, text]``. Of the
 positions, only the lines of blocks and attributes are kept (0 elsewhere): they are all the
-loader reads, and leaving out the rest makes decoding a cached tree faster. Plain data cannot run code
+loader reads, and leaving out the rest makes decoding a cached tree faster. For the same reason,
+newlines and comments between elements (``new_line_or_comment``), which the loader skips, are
+left out. Plain data cannot run code
 when it is loaded, unlike a pickle read from a cache directory another user might write to.
 """
 
