@@ -29,7 +29,9 @@ class MalformedTree(ValueError):
 def encode(node: ParseTree, line_offset: int = 0) -> Encoded:
     """The JSON form of a parse tree, with every line moved down by ``line_offset``."""
     children = [
-        [child.type, str(child)] if isinstance(child, Token) else encode(child, line_offset) for child in node.children
+        [child.type, str(child)] if isinstance(child, Token) else encode(child, line_offset)
+        for child in node.children
+        if isinstance(child, Token) or child.data != "new_line_or_comment"
     ]
     meta = node.meta
     if meta.empty or node.data not in POSITIONED:
