@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,38 @@ def test_every_resource_type_the_rules_read_is_relevant(monkeypatch: pytest.Monk
     for module in MODULES:
         analyze(load(module, prefilter=False), all_rules())
     assert read and read <= relevant_resource_types(), read - relevant_resource_types()
+
+
+SKIPPED_BLOCK_WITH_GRAMMAR_ERROR = """
+resource "aws_iam_role" "r" {
+  name = = "two equals signs: only the full grammar sees this"
+}
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id       = "vpc-1"
+  service_name = "com.amazonaws.us-east-1.s3"
+}
+"""
+
+
+def test_a_grammar_error_inside_a_skipped_block_needs_full_parse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The documented difference: what only python-hcl2's grammar rejects, in a block no rule reads."""
+    from vpce_checks.cli import main
+
+    (tmp_path / "main.tf").write_text(SKIPPED_BLOCK_WITH_GRAMMAR_ERROR)
+    main([str(tmp_path), "-f", "json", "--jobs", "1", "--no-cache"])
+    default = {finding["rule_id"] for finding in json.loads(capsys.readouterr().out)["findings"]}
+    main([str(tmp_path), "-f", "json", "--jobs", "1", "--full-parse"])
+    full = {finding["rule_id"] for finding in json.loads(capsys.readouterr().out)["findings"]}
+    assert default == {"VPCE001"}  # the endpoint is read; the role's error goes unseen
+    assert full == {"VPCE000"}  # the whole file is unreadable, as Terraform would say
+
+
+def test_a_scanner_visible_error_inside_a_skipped_block_is_still_reported(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        SKIPPED_BLOCK_WITH_GRAMMAR_ERROR.replace('= = "two', '= "two').replace('sees this"', "sees this")
+    )
+    config = load(tmp_path, prefilter=True)
+    assert len(config.problems) == 1 and "invalid HCL" in config.problems[0].message
+    assert summary(config) == summary(load(tmp_path, prefilter=False))

@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "--no-cache", action="store_true", help=f"do not read or write the parse cache (${CACHE_DIR_VARIABLE})"
     )
+    scan.add_argument(
+        "--full-parse",
+        action="store_true",
+        help="parse every block of every file, also those no rule reads, so that any syntax error is reported",
+    )
     limits = Limits()
     scan.add_argument(
         "--max-file-size",
@@ -131,6 +136,7 @@ def _scan(options: argparse.Namespace) -> int:
     parsing = ParseOptions(
         jobs=options.jobs,
         cache_directory=None if options.no_cache else default_directory(),
+        prefilter=not options.full_parse,
         limits=Limits(
             max_file_bytes=options.max_file_size * MEGABYTE,
             max_nesting=options.max_nesting,
