@@ -202,3 +202,24 @@ def test_a_scanner_visible_error_inside_a_skipped_block_is_still_reported(tmp_pa
     config = load(tmp_path, prefilter=True)
     assert len(config.problems) == 1 and "invalid HCL" in config.problems[0].message
     assert summary(config) == summary(load(tmp_path, prefilter=False))
+
+
+def test_a_file_parsed_whole_still_keeps_what_it_refers_to_in_other_files(tmp_path: Path) -> None:
+    # Two blocks on one line: the scanner gives up on this file and it is parsed whole.
+    (tmp_path / "endpoints.tf").write_text(
+        'variable "v" {} resource "aws_vpc_endpoint" "e" {\n'
+        "  vpc_id             = aws_vpc.main.id\n"
+        '  service_name       = "com.amazonaws.us-east-1.ssm"\n'
+        '  vpc_endpoint_type  = "Interface"\n'
+        "  subnet_ids         = aws_subnet.a[*].id\n"
+        "  security_group_ids = aws_security_group.sg[*].id\n"
+        "}\n"
+    )
+    (tmp_path / "other.tf").write_text(
+        'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+        'resource "aws_subnet" "a" {\n  vpc_id = aws_vpc.main.id\n  availability_zone = "eu-west-1a"\n}\n'
+        'resource "aws_security_group" "sg" {\n  count = 0\n}\n'
+    )
+    full = summary(load(tmp_path, prefilter=False))
+    assert {finding[0] for finding in full[3]} >= {"VPCE004", "VPCE005"}
+    assert summary(load(tmp_path, prefilter=True)) == full

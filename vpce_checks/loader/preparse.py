@@ -164,7 +164,7 @@ def _split(text: str, path: str) -> Entry:
     if split.too_deep is not None:
         return {**_empty(), "error": [syntax.too_deep_message(), split.too_deep.line]}
     if not split.confident:
-        return {**_empty(), **_parse_whole(text, path)}
+        return _whole_file(text, path)
     entry = _empty()
     for block in split.blocks:
         entry["blocks"].append([block.type, list(block.labels), block.start, block.end, block.line])
@@ -188,14 +188,19 @@ def _parse_blocks(entry: Entry, text: str, path: str, indices: list[int]) -> Ent
         try:
             document = syntax.parse_hcl(text[start:end] + "\n", path)
         except ParseError:
-            return {**_empty(), **_parse_whole(text, path)}
+            return _whole_file(text, path)
         found = [child for child in syntax.subtree(document, 0).children if isinstance(child, Tree)]
         blocks = [child for child in found if child.data == "block"]
         if len(blocks) != 1:
-            return {**_empty(), **_parse_whole(text, path)}  # the scanner misjudged: trust the parser
+            return _whole_file(text, path)  # the scanner misjudged: trust the parser
         block = blocks[0]
         parsed[str(index)] = trees.encode(block, line - 1)
     return {**entry, "parsed": parsed}
+
+
+def _whole_file(text: str, path: str) -> Entry:
+    """The entry of a file parsed whole; the resources its text refers to are kept in other files."""
+    return {**_empty(other_references=references(text)), **_parse_whole(text, path)}
 
 
 def _parse_whole(text: str, path: str) -> Entry:
