@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive,
         default=os.cpu_count() or 1,
         metavar="N",
-        help="parse files in N processes (default: the number of CPUs; 1 parses in this process)",
+        help="scan modules in N processes (default: the number of CPUs; 1 uses no extra process)",
     )
     scan.add_argument(
         "--no-cache", action="store_true", help=f"do not read or write the parse cache (${CACHE_DIR_VARIABLE})"
@@ -67,28 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="parse every block of every file, also those no rule reads, so that any syntax error is reported",
     )
-    limits = Limits()
-    scan.add_argument(
-        "--max-file-size",
-        type=_positive,
-        default=limits.max_file_bytes // MEGABYTE,
-        metavar="MB",
-        help=f"report larger files instead of reading them (default: {limits.max_file_bytes // MEGABYTE})",
-    )
-    scan.add_argument(
-        "--max-nesting",
-        type=_positive,
-        default=limits.max_nesting,
-        metavar="N",
-        help=f"report brackets nested deeper than N instead of parsing them (default: {limits.max_nesting})",
-    )
-    scan.add_argument(
-        "--max-expansion",
-        type=_positive,
-        default=limits.max_expansion,
-        metavar="N",
-        help=f"report a count or for_each over N instances and treat them as unknown (default: {limits.max_expansion})",
-    )
+    defaults = Limits()
+    for flag, metavar, default, meaning in (
+        ("--max-file-size", "MB", defaults.max_file_bytes // MEGABYTE, "report larger files instead of reading them"),
+        ("--max-nesting", "N", defaults.max_nesting, "report brackets nested deeper than N instead of parsing them"),
+        ("--max-expansion", "N", defaults.max_expansion, "report a count or for_each over N and treat it as unknown"),
+    ):
+        described = f"{meaning} (default: {default})"
+        scan.add_argument(flag, type=_positive, default=default, metavar=metavar, help=described)
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
