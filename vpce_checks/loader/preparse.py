@@ -43,6 +43,7 @@ def preparse(directories: Sequence[str], settings: Settings) -> None:
 
     A directory or file that cannot be listed or read is left alone: the loader reports it.
     """
+    syntax.set_limits(settings.limits)
     modules: list[list[str]] = []
     for directory in directories:
         try:
@@ -119,7 +120,6 @@ def _first_pass(path: str, settings: Settings) -> Entry:
     ``full`` (the whole file's tree) or ``error`` (message, line), or ``unprepared`` for a file
     the loader reads itself (JSON, unreadable, not UTF-8, over the size limit).
     """
-    syntax.set_limits(settings.limits)
     content = _read(path, settings.limits)
     if content is None:
         return _empty(unprepared=True)
@@ -148,7 +148,6 @@ def _first_pass(path: str, settings: Settings) -> Entry:
 
 def _second_pass(path: str, entry: Entry, indices: list[int], settings: Settings) -> Entry:
     """Parse the blocks of ``indices`` not parsed yet, and update the cache entry."""
-    syntax.set_limits(settings.limits)
     content = _read(path, settings.limits)
     cache = ParseCache(settings.cache_directory)
     key = entry.get("key")
