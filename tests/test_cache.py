@@ -117,3 +117,17 @@ def test_the_cache_defaults_to_the_user_cache_directory(monkeypatch: pytest.Monk
     assert "vpce-checks" in default_directory()
     monkeypatch.setenv("VPCE_CHECKS_CACHE_DIR", os.sep + "elsewhere")
     assert default_directory() == os.sep + "elsewhere"
+
+
+def test_a_failing_parse_phase_falls_back_to_full_parses(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vpce_checks.scan as scan_module
+
+    reference = scan(tree, capsys, "--no-cache", "--jobs", "1")
+
+    def broken(*_: object) -> None:
+        raise KeyError("a cache entry with a valid checksum but the wrong shape")
+
+    monkeypatch.setattr(scan_module, "preparse", broken)
+    assert scan(tree, capsys, "--jobs", "1") == reference

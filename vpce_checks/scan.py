@@ -28,10 +28,10 @@ class ScanResult:
 
 @dataclass(frozen=True)
 class ParseOptions:
-    """How files are parsed: ahead of time in ``jobs`` processes, cached, within limits."""
+    """How files are parsed: in ``jobs`` processes, only what matters, cached, within limits."""
 
     jobs: int = 1
-    """Processes for the parse phase; 1 parses in this process."""
+    """Processes scanning modules; 1 scans in this process."""
     cache_directory: str | None = None
     """Where parse results are cached; None disables the cache."""
     limits: Limits = field(default_factory=Limits)
@@ -82,7 +82,10 @@ def _scan_module(
     rules = [rule for rule in all_rules() if rule.id in rule_ids]
     try:
         if parsing.prefilter:
-            preparse([directory], Settings(parsing.limits, parsing.cache_directory, relevant_resource_types()))
+            try:
+                preparse([directory], Settings(parsing.limits, parsing.cache_directory, relevant_resource_types()))
+            except Exception:  # noqa: BLE001 - a speed-up must never cost a result: parse the files whole
+                forget_provided()
         return _analyze_module(directory, rules, options)
     finally:
         forget_provided()
