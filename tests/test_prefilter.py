@@ -223,3 +223,12 @@ def test_a_file_parsed_whole_still_keeps_what_it_refers_to_in_other_files(tmp_pa
     full = summary(load(tmp_path, prefilter=False))
     assert {finding[0] for finding in full[3]} >= {"VPCE004", "VPCE005"}
     assert summary(load(tmp_path, prefilter=True)) == full
+
+
+def test_windows_line_endings_split_the_same(tmp_path: Path) -> None:
+    text = (ROOT / "examples" / "endpoints.tf").read_text() + 'locals {\n  policy = <<EOF\n{"a": 1}\nEOF\n}\n'
+    crlf = text.replace("\n", "\r\n")
+    assert split_types(crlf) == split_types(text) is not None
+    (tmp_path / "main.tf").write_bytes(crlf.encode())
+    (tmp_path / "old_mac.tf").write_bytes(b'resource "aws_vpc" "mac" {\r  cidr_block = "10.1.0.0/16"\r}\r')
+    assert summary(load(tmp_path, prefilter=True)) == summary(load(tmp_path, prefilter=False))

@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 _HEADER = re.compile(r'([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\\\n$%]*"|[A-Za-z_][\w-]*))*)[ \t]*\{')
 _LABEL = re.compile(r'"([^"]*)"|([A-Za-z_][\w-]*)')
 _BETWEEN_BLOCKS = re.compile(r"(?:\s+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.S)
-_AFTER_BLOCK = re.compile(r"[ \t]*(?:(?:#|//)[^\n]*)?(?:\n|\Z)")
+_AFTER_BLOCK = re.compile(r"[ \t\r]*(?:(?:#|//)[^\n]*)?(?:\n|\Z)")
 _EXPRESSION = re.compile(r'"|\{|\}|\(|\)|\[|\]|#|//|/\*|<<-?[ \t]*([A-Za-z_][\w-]*)[ \t]*\r?\n')
 _STRING = re.compile(r'\\.|\$\$\{|%%\{|\$\{|%\{|"|\n', re.S)
 _REFERENCE = re.compile(r"(?<![\w.-])([A-Za-z][A-Za-z0-9]*_[\w-]*)\.([A-Za-z_][\w-]*)")

@@ -124,7 +124,7 @@ def _first_pass(path: str, settings: Settings) -> Entry:
     if content is None:
         return _empty(unprepared=True)
     try:
-        text = content.decode("utf-8")
+        text = _universal_newlines(content.decode("utf-8"))
     except UnicodeDecodeError:
         return _empty(unprepared=True)
     if path.endswith(".json"):
@@ -153,9 +153,14 @@ def _second_pass(path: str, entry: Entry, indices: list[int], settings: Settings
     key = entry.get("key")
     if content is None or key != cache.key(content, f"nesting={settings.limits.max_nesting}"):
         return _empty(unprepared=True)  # the file changed under us: let the loader read it afresh
-    entry = _parse_blocks(entry, content.decode("utf-8"), path, indices)
+    entry = _parse_blocks(entry, _universal_newlines(content.decode("utf-8")), path, indices)
     cache.put(key, entry)
     return entry
+
+
+def _universal_newlines(text: str) -> str:
+    """The text as the loader reads it (``open`` in text mode turns CRLF and CR into LF)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _split(text: str, path: str) -> Entry:
