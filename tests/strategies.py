@@ -209,7 +209,7 @@ def terraform_configurations() -> st.SearchStrategy[dict[str, bytes]]:
     )
 
 
-_TOKEN = re.compile(rb'"(?:[^"\\\n]|\\.)*"|<<-?\w+|[A-Za-z_][\w-]*|\d+|\$\{|%\{|\S')
+TOKEN = re.compile(rb'"(?:[^"\\\n]|\\.)*"|<<-?\w+|[A-Za-z_][\w-]*|\d+|\$\{|%\{|\S')
 
 
 def _mutate(data: bytes, draw: st.DrawFn) -> bytes:
@@ -225,7 +225,7 @@ def _mutate(data: bytes, draw: st.DrawFn) -> bytes:
         position = draw(st.integers(0, len(data)))
         inserted = draw(st.sampled_from([b"{", b"}", b'"', b"${", b"<<EOF\n", b"/*", b"\xff", b"\n"]))
         return data[:position] + inserted + data[position:]
-    tokens = list(_TOKEN.finditer(data))
+    tokens = list(TOKEN.finditer(data))
     if not tokens:
         return data
     token = tokens[draw(st.integers(0, len(tokens) - 1))]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from strategies import TOKEN
 from test_cli import ERROR
 
 from vpce_checks.cli import main
@@ -221,3 +223,35 @@ def test_limit_flags_reject_nonsense(tmp_path: Path, capsys: pytest.CaptureFixtu
     for value in ("0", "-3", "many"):
         assert main([str(tmp_path), flag, value]) == 2
         assert flag in capsys.readouterr().err
+
+
+def _token_kind(token: bytes) -> str:
+    if token.startswith(b'"'):
+        return "string"
+    if token.startswith(b"<<"):
+        return "heredoc"
+    if token[:1].isalpha() or token[:1] == b"_":
+        return "identifier"
+    if token[:1].isdigit():
+        return "number"
+    return token.decode()  # each punctuation mark is its own kind: { } [ ] ( ) = , . ${ ...
+
+
+def test_malformed_hcl_at_every_kind_of_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Delete, then duplicate, the first token of each kind in a real file: a finding with a line, never a crash."""
+    source = (Path(__file__).resolve().parent.parent / "examples" / "endpoints.tf").read_bytes()
+    lines = source.count(b"\n") + 1
+    first: dict[str, re.Match[bytes]] = {}
+    for match in TOKEN.finditer(source):
+        first.setdefault(_token_kind(match.group()), match)
+    assert {"string", "identifier", "number", "{", "}", "[", "]", "=", ",", "."} <= set(first)
+    broken = 0
+    for kind, match in sorted(first.items()):
+        for variant in (
+            source[: match.start()] + source[match.end() :],
+            source[: match.end()] + b" " + match.group() + source[match.end() :],
+        ):
+            problems = unparsable(scan(tmp_path, {"endpoints.tf": variant}, capsys))
+            assert all(name == "endpoints.tf" and 1 <= line <= lines + 1 for name, line, _ in problems), kind
+            broken += bool(problems)
+    assert broken >= len(first)  # most edits break the file, and each of those is reported
