@@ -232,3 +232,25 @@ def test_windows_line_endings_split_the_same(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_bytes(crlf.encode())
     (tmp_path / "old_mac.tf").write_bytes(b'resource "aws_vpc" "mac" {\r  cidr_block = "10.1.0.0/16"\r}\r')
     assert summary(load(tmp_path, prefilter=True)) == summary(load(tmp_path, prefilter=False))
+
+
+def test_a_directory_read_without_an_explicit_parse_phase_is_prepared_on_demand(tmp_path: Path) -> None:
+    """How a module loaded through its caller (another directory) still gets the parse phase and cache."""
+    from vpce_checks.loader.syntax import prepare_on_demand
+
+    module = ROOT / "fixtures" / "shape_count_index"
+    full = summary(load(module, prefilter=False))
+    settings = Settings(Limits(), str(tmp_path / "cache"), relevant_resource_types())
+    prepared: list[str] = []
+
+    def prepare(directory: str) -> None:
+        prepared.append(directory)
+        preparse([directory], settings)
+
+    prepare_on_demand(prepare)
+    try:
+        assert summary(load(module, prefilter=False)) == full
+    finally:
+        prepare_on_demand(None)
+    assert prepared == [str(module)]
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == len(list(module.glob("*.tf")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from vpce_checks.core.registry import Rule, all_rules, relevant_resource_types
 from vpce_checks.loader.discover import module_directories
 from vpce_checks.loader.module import LoadOptions, load_directory
 from vpce_checks.loader.preparse import Settings, preparse
-from vpce_checks.loader.syntax import Limits, forget_provided, set_limits
+from vpce_checks.loader.syntax import Limits, forget_provided, prepare_on_demand, set_limits
 
 
 @dataclass
@@ -80,14 +81,20 @@ def _scan_module(
     """The findings of one module, parsed through the parse phase (in a worker process or not)."""
     set_limits(parsing.limits)
     rules = [rule for rule in all_rules() if rule.id in rule_ids]
+    settings = Settings(parsing.limits, parsing.cache_directory, relevant_resource_types())
+
+    def prepare(module_directory: str) -> None:
+        # A speed-up must never cost a result: when the parse phase fails, the files are parsed whole.
+        with contextlib.suppress(Exception):
+            preparse([module_directory], settings)
+
+    # Every directory whose files are read (this module's, and those of modules it calls) goes
+    # through the parse phase the first time one of its files is read.
+    prepare_on_demand(prepare if parsing.prefilter else None)
     try:
-        if parsing.prefilter:
-            try:
-                preparse([directory], Settings(parsing.limits, parsing.cache_directory, relevant_resource_types()))
-            except Exception:  # noqa: BLE001 - a speed-up must never cost a result: parse the files whole
-                forget_provided()
         return _analyze_module(directory, rules, options)
     finally:
+        prepare_on_demand(None)
         forget_provided()
 
 

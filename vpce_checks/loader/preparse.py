@@ -46,6 +46,7 @@ def preparse(directories: Sequence[str], settings: Settings) -> None:
     syntax.set_limits(settings.limits)
     modules: list[list[str]] = []
     for directory in directories:
+        syntax.mark_prepared(directory)
         try:
             names = sorted(os.listdir(directory))
         except OSError:

@@ -11,7 +11,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 import hcl2
 from lark import Token, Tree
@@ -92,6 +92,8 @@ class Preparsed:
 
 
 _preparsed: dict[str, Preparsed] = {}
+_preparer: Callable[[str], None] | None = None
+_prepared_directories: set[str] = set()
 
 
 def provide(path: str, result: Preparsed) -> None:
@@ -99,9 +101,34 @@ def provide(path: str, result: Preparsed) -> None:
     _preparsed[_store_key(path)] = result
 
 
+def prepare_on_demand(preparer: Callable[[str], None] | None) -> None:
+    """Have ``preparer(directory)`` provide results when a file of a directory not prepared is read.
+
+    This is how a module loaded through another one (a local module call) gets the parse phase
+    too; each directory is prepared at most once until :func:`forget_provided`.
+    """
+    global _preparer
+    _preparer = preparer
+
+
+def mark_prepared(directory: str) -> None:
+    """Note that ``directory`` has been through the parse phase (so it is not prepared again)."""
+    _prepared_directories.add(_store_key(directory))
+
+
 def forget_provided() -> None:
     """Drop every result :func:`provide` gave that no :func:`read_file` has used."""
     _preparsed.clear()
+    _prepared_directories.clear()
+
+
+def _provided(path: str) -> Preparsed | None:
+    key = _store_key(path)
+    directory = os.path.dirname(key)
+    if key not in _preparsed and _preparer is not None and directory not in _prepared_directories:
+        mark_prepared(directory)
+        _preparer(directory)
+    return _preparsed.pop(key, None)
 
 
 def _store_key(path: str) -> str:
@@ -113,7 +140,7 @@ def read_file(path: str, display: str) -> list[Block]:
 
     ``display`` is the file's name as findings show it. Raises :class:`ParseError`.
     """
-    provided = _preparsed.pop(_store_key(path), None) if _preparsed else None
+    provided = _provided(path)
     if provided is not None:
         if provided.error is not None:
             message, line = provided.error
