@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHECKOV_VENV ?= .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: example test lint docs checkov-venv clean
+.PHONY: example test lint docs bench checkov-venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,17 @@ test: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 
 ## lint: ruff and mypy
 lint: $(BIN)/.installed
-	$(BIN)/ruff check vpce_checks tests
-	$(BIN)/ruff format --check vpce_checks tests
+	$(BIN)/ruff check vpce_checks tests benchmarks
+	$(BIN)/ruff format --check vpce_checks tests benchmarks
 	$(BIN)/mypy
 
 ## docs: regenerate docs/rules/*.md and the README's tables and example outputs
 docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/python -m vpce_checks.docs
+
+## bench: time vpce-checks (cold and warm cache) against checkov on a generated 5,000-file monorepo
+bench: $(BIN)/.installed $(CHECKOV_VENV)/.installed
+	$(BIN)/python benchmarks/run.py --checkov $(CHECKOV)
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -51,3 +51,12 @@ def findings_of(tmp_path: Path, files: dict[str, str] | str) -> list[Finding]:
 def pairs(findings: list[Finding]) -> set[tuple[str, str]]:
     """(rule ID, address) of each unsuppressed finding."""
     return {(finding.rule_id, finding.address) for finding in findings if not finding.suppressed}
+
+
+def tree_snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every path under ``root`` with its bytes (None for a directory): equal before and after a read-only scan."""
+    return {
+        str(path.relative_to(root)): (None if path.is_dir() else path.read_bytes())
+        for path in sorted(root.rglob("*"))
+        if not path.is_symlink()
+    }

@@ -75,7 +75,9 @@ def verdicts_by_root(report: Any, root: Path) -> dict[str, Verdicts]:
 def analyzer_verdicts(case: Path) -> Verdicts:
     """The analyzer's (rule ID, address, result) for every resource a rule reports on."""
     rules = [item for item in all_rules() if item.id not in CHECKOV_ONLY_IN_ANALYZER]
-    return {(o.rule_id, o.resource.address, o.result) for o in scan_paths([str(case)], rules).outcomes}
+    return {
+        (o.rule_id, o.resource.address, o.result) for o in scan_paths([str(case)], rules, with_outcomes=True).outcomes
+    }
 
 
 @lru_cache(maxsize=1)

@@ -16,13 +16,16 @@ from vpce_checks.core.engine import UnknownRuleError, choose_rules
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.registry import Rule, all_rules, find_rule
 from vpce_checks.docs import rules_table_text
+from vpce_checks.loader.cache import CACHE_DIR_VARIABLE, default_directory
 from vpce_checks.loader.module import LoadOptions
+from vpce_checks.loader.syntax import Limits
 from vpce_checks.reporters import FORMATS, render
-from vpce_checks.scan import scan_paths
+from vpce_checks.scan import ParseOptions, scan_paths
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("scan", "rules", "explain", "checkov-dir")
 CHECKOV_POLICIES = "checkov_policies"
+MEGABYTE = 1024 * 1024
 
 
 class UsageError(Exception):
@@ -62,6 +65,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="record the current findings in the baseline file (creating it) and exit 0",
     )
+    scan.add_argument(
+        "--jobs",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="scan modules in N processes (default: the number of CPUs; 1 uses no extra process)",
+    )
+    scan.add_argument(
+        "--no-cache", action="store_true", help=f"do not read or write the parse cache (${CACHE_DIR_VARIABLE})"
+    )
+    scan.add_argument(
+        "--full-parse",
+        action="store_true",
+        help="parse every block of every file, also those no rule reads, so that any syntax error is reported",
+    )
+    defaults = Limits()
+    for flag, metavar, default, meaning in (
+        ("--max-file-size", "MB", defaults.max_file_bytes // MEGABYTE, "report larger files instead of reading them"),
+        ("--max-nesting", "N", defaults.max_nesting, "report brackets nested deeper than N instead of parsing them"),
+        ("--max-expansion", "N", defaults.max_expansion, "report a count or for_each over N and treat it as unknown"),
+    ):
+        described = f"{meaning} (default: {default})"
+        scan.add_argument(flag, type=_positive, default=default, metavar=metavar, help=described)
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -116,7 +142,17 @@ def _scan(options: argparse.Namespace) -> int:
     # Read the baseline before scanning, so that a missing or broken one fails at once.
     recorded = read_baseline(baseline_path) if baseline_path and not options.update_baseline else None
 
-    result = scan_paths(options.paths, rules, load, exclude=config.is_excluded)
+    parsing = ParseOptions(
+        jobs=options.jobs,
+        cache_directory=None if options.no_cache else default_directory(),
+        prefilter=not options.full_parse,
+        limits=Limits(
+            max_file_bytes=options.max_file_size * MEGABYTE,
+            max_nesting=options.max_nesting,
+            max_expansion=options.max_expansion,
+        ),
+    )
+    result = scan_paths(options.paths, rules, load, parsing, exclude=config.is_excluded)
     for note in result.notes:
         # Skipped parts (an unreadable module source) are not findings; say so where people look.
         print(f"vpce-checks: note: {note.location.file}:{note.location.start_line}: {note.message}", file=sys.stderr)
@@ -152,6 +188,17 @@ def _chosen_rules(options: argparse.Namespace, config: Config) -> list[Rule]:
         return choose_rules(select, ignore)
     except UnknownRuleError as error:
         raise UsageError(str(error)) from error
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return number
 
 
 def _ids(text: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Callable, Sequence
@@ -10,15 +12,19 @@ from typing import Callable, Sequence
 from vpce_checks.core.engine import Outcome, analyze, outcomes
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
-from vpce_checks.core.registry import Rule
+from vpce_checks.core.registry import Rule, relevant_resource_types
 from vpce_checks.loader.discover import module_directories
 from vpce_checks.loader.module import LoadOptions, load_directory
+from vpce_checks.loader.preparse import Settings, preparse
+from vpce_checks.loader.syntax import Limits, forget_provided, prepare_on_demand, set_limits
 
 
 @dataclass
 class ScanResult:
-    """The findings of a scan, every rule's verdict per resource, how many root modules it read,
-    and what it skipped (notes).
+    """What a scan found, how many root modules it read, and what it skipped (notes).
+
+    ``outcomes`` (every rule's verdict per resource, as checkov reports them) is filled only when
+    asked for.
     """
 
     findings: list[Finding] = field(default_factory=list)
@@ -27,42 +33,98 @@ class ScanResult:
     notes: list[Problem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ParseOptions:
+    """How files are parsed: in ``jobs`` processes, only what matters, cached, within limits."""
+
+    jobs: int = 1
+    """Processes scanning modules; 1 scans in this process."""
+    cache_directory: str | None = None
+    """Where parse results are cached; None disables the cache."""
+    limits: Limits = field(default_factory=Limits)
+    prefilter: bool = True
+    """Parse only the blocks that can matter (False parses every file whole, as a reference)."""
+
+
+@dataclass
+class _DirectoryScan:
+    """One directory scanned as a root module, and the module directories it calls."""
+
+    real: str
+    calls: set[str]
+    findings: list[Finding]
+    outcomes: list[Outcome]
+    notes: list[Problem]
+
+
 def scan_paths(
     paths: Sequence[str],
     rules: Sequence[Rule],
     options: LoadOptions | None = None,
+    parsing: ParseOptions | None = None,
     exclude: Callable[[str], bool] | None = None,
+    with_outcomes: bool = False,
 ) -> ScanResult:
     """Scan every root module under ``paths``; a module that cannot be read is reported, not fatal.
 
     A directory that another scanned directory calls as a module is analysed through its callers
     (with their inputs), not again on its own. A directory for which ``exclude`` returns true is
-    not scanned.
+    not scanned. Directories are independent, so with ``parsing.jobs`` > 1 they are scanned in that
+    many processes; the result is the same, in the same order, as in one process.
     """
-    result = ScanResult()
+    parsing = parsing or ParseOptions()
+    directories: list[str] = []
     seen: set[str] = set()
-    loaded: list[tuple[str, Configuration]] = []
-    called: set[str] = set()
     for path in paths:
         for directory in module_directories(path):
             real = os.path.realpath(directory)
-            if real in seen or (exclude is not None and exclude(directory)):
-                continue
-            seen.add(real)
-            config = _load(directory, options)
-            called |= config.module_directories - {real}
-            loaded.append((real, config))
+            if real not in seen and not (exclude is not None and exclude(directory)):
+                seen.add(real)
+                directories.append(directory)
+    arguments = [(directory, list(rules), options, parsing, with_outcomes) for directory in directories]
+    if parsing.jobs > 1 and len(directories) > 1:
+        chunk = max(1, len(directories) // (16 * parsing.jobs))
+        with ProcessPoolExecutor(max_workers=parsing.jobs) as pool:
+            scans = list(pool.map(_scan_directory, *zip(*arguments, strict=True), chunksize=chunk))
+    else:
+        scans = [_scan_directory(*item) for item in arguments]
+    called = set().union(*(scan.calls - {scan.real} for scan in scans))
+    result = ScanResult()
     findings: set[Finding] = set()
-    for real, config in loaded:
-        if real in called:
+    for scan in scans:
+        if scan.real in called:
             continue
         result.modules += 1
-        result.notes.extend(config.notes)
-        found = _analyze(config, rules)
-        findings.update(found)
-        result.outcomes.extend(outcomes(config, rules, found))
+        result.notes.extend(scan.notes)
+        findings.update(scan.findings)
+        result.outcomes.extend(scan.outcomes)
     result.findings = sorted(findings, key=lambda finding: finding.sort_key)
     return result
+
+
+def _scan_directory(
+    directory: str, rules: list[Rule], options: LoadOptions | None, parsing: ParseOptions, with_outcomes: bool
+) -> _DirectoryScan:
+    """One directory as a root module, parsed through the parse phase (in a worker process or not)."""
+    set_limits(parsing.limits)
+    settings = Settings(parsing.limits, parsing.cache_directory, relevant_resource_types())
+
+    def prepare(module_directory: str) -> None:
+        # A speed-up must never cost a result: when the parse phase fails, the files are parsed whole.
+        with contextlib.suppress(Exception):
+            preparse([module_directory], settings)
+
+    # Every directory whose files are read (this one's, and those of the modules it calls) goes
+    # through the parse phase the first time one of its files is read.
+    prepare_on_demand(prepare if parsing.prefilter else None)
+    try:
+        config = _load(directory, options)
+        found = _analyze(config, rules)
+    finally:
+        prepare_on_demand(None)
+        forget_provided()
+    verdicts = outcomes(config, rules, found) if with_outcomes else []
+    return _DirectoryScan(os.path.realpath(directory), config.module_directories, found, verdicts, config.notes)
 
 
 def _load(directory: str, options: LoadOptions | None) -> Configuration:

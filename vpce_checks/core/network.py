@@ -24,6 +24,21 @@ ASSOCIATIONS = {
 }
 INLINE = {"route_tables": "route_table_ids", "subnets": "subnet_ids", "security_groups": "security_group_ids"}
 ANYWHERE = "0.0.0.0/0"
+VIEW_RESOURCE_TYPES = frozenset(
+    {
+        ENDPOINT,
+        *ASSOCIATIONS,
+        "aws_vpc",
+        "aws_subnet",
+        "aws_route_table",
+        "aws_default_route_table",
+        "aws_route",
+        "aws_vpc_endpoint_private_dns",
+        "aws_route53_zone",
+    }
+)
+"""Every resource type this view reads. A front end may skip parsing resources of other types
+(unless something it keeps refers to them); a test fails when the view reads a type not listed."""
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.model import Location, Resource
+from vpce_checks.core.network import VIEW_RESOURCE_TYPES
 
 if TYPE_CHECKING:
     from vpce_checks.core.network import Network
@@ -108,3 +109,9 @@ def find_rule(key: str) -> Rule | None:
         if key.upper() == candidate.id or key == candidate.slug:
             return candidate
     return None
+
+
+@lru_cache(maxsize=1)
+def relevant_resource_types() -> frozenset[str]:
+    """The resource types any rule can read: the network view's and each rule's ``resource_types``."""
+    return VIEW_RESOURCE_TYPES | {name for item in all_rules() for name in item.resource_types}

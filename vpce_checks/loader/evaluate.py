@@ -20,8 +20,10 @@ from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, 
 from vpce_checks.loader import syntax
 from vpce_checks.loader.syntax import Expression, JsonValue
 
-MAX_COLLECTION = 10_000
-"""Larger lists or ranges than this are treated as unknown: a static linter need not build them."""
+
+def max_collection() -> int:
+    """Larger ``count``, ``for_each`` or ``range()`` than this are unknown (``--max-expansion``)."""
+    return syntax.limits.max_expansion
 
 
 class EvalError(Exception):

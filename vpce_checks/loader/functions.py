@@ -15,10 +15,10 @@ from lark.tree import ParseTree
 
 from vpce_checks.core.values import PartialString, ResourceRef, Unknown, is_unknown
 from vpce_checks.loader.evaluate import (
-    MAX_COLLECTION,
     EvalError,
     Evaluator,
     contains_unknown,
+    max_collection,
     template,
     to_bool,
     to_number,
@@ -41,7 +41,11 @@ def call(name: str, evaluator: Evaluator, argument_nodes: list[ParseTree], expan
         arguments.extend(last)
     if function is None:
         return Unknown()
-    return function(arguments)
+    try:
+        return function(arguments)
+    except (ValueError, TypeError, IndexError, KeyError, ArithmeticError) as error:
+        # Wrong arity or argument types: Terraform rejects the call, so the value is an error, not a crash.
+        raise EvalError(f"{name}(): {error}") from error
 
 
 def _try(evaluator: Evaluator, nodes: list[ParseTree]) -> Any:
@@ -312,7 +316,7 @@ def _range(arguments: list[Any]) -> Any:
     )
     if step == 0:
         raise EvalError("range() step is 0")
-    if abs((stop - start) / step) > MAX_COLLECTION:
+    if abs((stop - start) / step) > max_collection():
         return Unknown()
     result = []
     value = start

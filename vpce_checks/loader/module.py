@@ -11,16 +11,16 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 from lark import Token, Tree
 
 from vpce_checks.core.community_modules import VpcEndpointsModule
 from vpce_checks.core.data_sources import COMPUTED_DATA
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
+from vpce_checks.core.registry import relevant_resource_types
 from vpce_checks.core.values import ResourceRef, Unknown, Value, collect_references, is_unknown
 from vpce_checks.loader.evaluate import (
-    MAX_COLLECTION,
     Bindings,
     EvalError,
     Evaluator,
@@ -28,6 +28,7 @@ from vpce_checks.loader.evaluate import (
     evaluate,
     finalize,
     iterate,
+    max_collection,
     to_number,
 )
 from vpce_checks.loader.modules import (
@@ -574,11 +575,27 @@ class Expansion:
             try:
                 self._instances = [
                     self.make(address, bindings, certain)
-                    for address, bindings, certain in expand(self.block.body.attributes, self.scope_module, self.base)
+                    for address, bindings, certain in expand(
+                        self.block.body.attributes, self.scope_module, self.base, self._too_large
+                    )
                 ]
             finally:
                 self._expanding = False
         return self._instances
+
+    def _too_large(self, argument: str, size: str) -> None:
+        if self.block.type == "resource" and self.block.labels[0] not in relevant_resource_types():
+            return  # no rule reads it: its size cannot change a finding, and the parse phase may skip it
+        self.report_too_large(argument, size)
+
+    def report_too_large(self, argument: str, size: str) -> None:
+        """A count/for_each over the expansion limit: its instances are unknown, and the user is told."""
+        line = self.block.body.attribute_lines.get(argument, self.block.location.start_line)
+        message = (
+            f"{self.base}: {size}, more than the expansion limit of {max_collection()};"
+            " its instances are treated as unknown (raise --max-expansion to expand them)"
+        )
+        self.scope_module.config.problems.append(Problem(message, Location(self.block.location.file, line, line)))
 
     def value(self) -> Any:
         """What a reference to the block evaluates to: an instance, a list (count) or a map (for_each)."""
@@ -593,21 +610,31 @@ class Expansion:
         return instances[0] if instances else Unknown(self.base)
 
 
-def expand(attributes: dict[str, Expression], module: Module, base: str) -> list[tuple[str, dict[str, Any], bool]]:
+def expand(
+    attributes: dict[str, Expression],
+    module: Module,
+    base: str,
+    too_large: Callable[[str, str], None] | None = None,
+) -> list[tuple[str, dict[str, Any], bool]]:
     """(address, count/each bindings, certain) of every instance ``count``/``for_each`` makes.
 
-    An unknown count or collection gives one instance ``base[*]`` that may or may not exist.
+    An unknown count or collection gives one instance ``base[*]`` that may or may not exist; so does
+    one over the expansion limit, which is reported through ``too_large(argument, size)``.
     """
     scope = ModuleScope(module)
     if "count" in attributes:
         count = _value_or_unknown(attributes["count"], scope, f"{base}.count")
         number = None if is_unknown(count) else _count_number(count)
+        if number is None and too_large and isinstance(count, (int, float)) and count > max_collection():
+            too_large("count", f"count is {count:g}")
         if number is None:
             return [(f"{base}[*]", {"count": {"index": Unknown("count.index")}}, False)]
         return [(f"{base}[{index}]", {"count": {"index": index}}, True) for index in range(number)]
     if "for_each" in attributes:
         collection = _value_or_unknown(attributes["for_each"], scope, f"{base}.for_each")
         keyed = _for_each_pairs(collection)
+        if too_large and isinstance(collection, (dict, list)) and len(collection) > max_collection():
+            too_large("for_each", f"for_each has {len(collection)} items")
         if keyed is None:
             return [(f"{base}[*]", {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}, False)]
         return [(f"{base}[{json.dumps(key)}]", {"each": {"key": key, "value": value}}, True) for key, value in keyed]
@@ -793,7 +820,7 @@ def _count_number(value: Any) -> int | None:
         number = to_number(value)
     except EvalError:
         return None
-    if number != int(number) or not 0 <= number <= MAX_COLLECTION:
+    if number != int(number) or not 0 <= number <= max_collection():
         return None
     return int(number)
 
@@ -803,11 +830,11 @@ def _for_each_pairs(collection: Any) -> list[tuple[str, Any]] | None:
     if is_unknown(collection) or collection is None:
         return None
     if isinstance(collection, dict):
-        if len(collection) > MAX_COLLECTION:
+        if len(collection) > max_collection():
             return None
         return [(key, collection[key]) for key in sorted(collection)]
     if isinstance(collection, list):
-        if len(collection) > MAX_COLLECTION or not all(isinstance(item, str) for item in collection):
+        if len(collection) > max_collection() or not all(isinstance(item, str) for item in collection):
             return None
         return [(item, item) for item in sorted(set(collection))]
     return None

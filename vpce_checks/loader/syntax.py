@@ -8,9 +8,10 @@ string templates parsed by python-hcl2 too.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 import hcl2
 from lark import Token, Tree
@@ -18,6 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.tree import ParseTree
 
 from vpce_checks.core.model import Location, Problem
+from vpce_checks.loader import trees
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,96 @@ class ParseError(Exception):
         self.problem = problem
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits on input, so that no file can make a scan run out of time or memory."""
+
+    max_file_bytes: int = 10 * 1024 * 1024
+    """Larger files are reported (VPCE000) instead of read."""
+    max_nesting: int = 64
+    """Brackets nested deeper than this are reported instead of parsed."""
+    max_expansion: int = 10_000
+    """A larger ``count`` or ``for_each`` is reported and its instances are unknown."""
+
+
+limits = Limits()
+"""The limits in force; the command line replaces them (:func:`set_limits`)."""
+
+
+def set_limits(new: Limits) -> None:
+    """Use ``new`` for every file read from now on."""
+    global limits
+    limits = new
+
+
+@dataclass(frozen=True)
+class Preparsed:
+    """A file parsed ahead of time (see :mod:`vpce_checks.loader.preparse`): a tree or an error."""
+
+    tree: trees.Encoded | None = None
+    error: tuple[str, int] | None = None
+    """The message and line of the problem that makes the file unreadable."""
+
+
+_preparsed: dict[str, Preparsed] = {}
+_preparer: Callable[[str], None] | None = None
+_prepared_directories: set[str] = set()
+
+
+def provide(path: str, result: Preparsed) -> None:
+    """Hand :func:`read_file` the result for ``path``, used (once) instead of parsing it again."""
+    _preparsed[_store_key(path)] = result
+
+
+def prepare_on_demand(preparer: Callable[[str], None] | None) -> None:
+    """Have ``preparer(directory)`` provide results when a file of a directory not prepared is read.
+
+    This is how a module loaded through another one (a local module call) gets the parse phase
+    too; each directory is prepared at most once until :func:`forget_provided`.
+    """
+    global _preparer
+    _preparer = preparer
+
+
+def mark_prepared(directory: str) -> None:
+    """Note that ``directory`` has been through the parse phase (so it is not prepared again)."""
+    _prepared_directories.add(_store_key(directory))
+
+
+def forget_provided() -> None:
+    """Drop every result :func:`provide` gave that no :func:`read_file` has used."""
+    _preparsed.clear()
+    _prepared_directories.clear()
+
+
+def _provided(path: str) -> Preparsed | None:
+    key = _store_key(path)
+    directory = os.path.dirname(key)
+    if key not in _preparsed and _preparer is not None and directory not in _prepared_directories:
+        mark_prepared(directory)
+        _preparer(directory)
+    return _preparsed.pop(key, None)
+
+
+def _store_key(path: str) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
 def read_file(path: str, display: str) -> list[Block]:
     """The top-level blocks of one ``.tf`` or ``.tf.json`` file.
 
     ``display`` is the file's name as findings show it. Raises :class:`ParseError`.
     """
+    provided = _provided(path)
+    if provided is not None:
+        if provided.error is not None:
+            message, line = provided.error
+            raise ParseError(Problem(message, Location(display, line, line)))
+        assert provided.tree is not None
+        try:
+            return _hcl_blocks(trees.decode(provided.tree), display)
+        except trees.MalformedTree:
+            pass  # cannot happen for trees this process built; parse the file again to be sure
     text = _read_text(path, display)
     if path.endswith(".json"):
         return _json_blocks(text, display)
@@ -80,6 +167,9 @@ def read_attributes(path: str, display: str) -> Body:
 
 def _read_text(path: str, display: str) -> str:
     try:
+        size = os.stat(path).st_size
+        if size > limits.max_file_bytes:
+            raise ParseError(Problem(too_large_message(size), Location(display, 1, 1)))
         with open(path, encoding="utf-8") as handle:
             return handle.read()
     except UnicodeDecodeError as error:
@@ -87,6 +177,19 @@ def _read_text(path: str, display: str) -> str:
         raise ParseError(Problem("file is not UTF-8 text", Location(display, line, line))) from error
     except OSError as error:
         raise ParseError(Problem(f"cannot read file: {error.strerror}", Location(display, 1, 1))) from error
+
+
+def too_large_message(size: int) -> str:
+    """The message for a file over the size limit."""
+    return (
+        f"file is {size / 1048576:.1f} MB, larger than the {limits.max_file_bytes / 1048576:g} MB limit;"
+        " it was not read (raise --max-file-size to scan it)"
+    )
+
+
+def too_deep_message() -> str:
+    """The message for text nested deeper than the limit."""
+    return f"brackets nested more than {limits.max_nesting} deep; the file was not read (see --max-nesting)"
 
 
 def _line_of_offset(path: str, offset: int) -> int:
