@@ -24,6 +24,7 @@ from typing import Any, Iterable, Mapping
 
 from vpce_checks.core.community_modules import VpcEndpointsModule, is_vpc_endpoints_source
 from vpce_checks.core.model import Configuration, Location, Resource, Suppression, find_suppressions
+from vpce_checks.core.text import interpolation_end
 from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, collect_references
 
 Vertex = Mapping[str, Any]
@@ -540,39 +541,18 @@ def _template_parts(text: str) -> list[tuple[str, str | None]]:
             literal.append("${")
             position += 3
         elif text.startswith("${", position):
-            end = _closing_brace(text, position + 2)
-            if end < 0:
+            end = interpolation_end(text, position + 2)
+            if end is None:
                 literal.append(text[position:])
                 break
-            parts.append(("".join(literal), text[position + 2 : end]))
+            parts.append(("".join(literal), text[position + 2 : end - 1]))
             literal = []
-            position = end + 1
+            position = end
         else:
             literal.append(text[position])
             position += 1
     parts.append(("".join(literal), None))
     return parts
-
-
-def _closing_brace(text: str, start: int) -> int:
-    depth, quoted, position = 1, False, start
-    while position < len(text):
-        char = text[position]
-        if quoted:
-            if char == "\\":
-                position += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return position
-        position += 1
-    return -1
 
 
 def _tfvars_names(directory: str) -> set[str]:

@@ -19,6 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.tree import ParseTree
 
 from vpce_checks.core.model import Location, Problem
+from vpce_checks.core.text import interpolation_end
 from vpce_checks.loader import trees
 
 
@@ -387,7 +388,7 @@ def template_to_hcl(text: str) -> str:
             out.append(_escape(text[index:]))
             break
         out.append(_escape(text[index : match.start()]))
-        end = _matching_brace(text, match.end())
+        end = interpolation_end(text, match.end()) or len(text)
         out.append(text[match.start() : end])
         index = end
     out.append('"')
@@ -398,25 +399,3 @@ def _escape(literal: str) -> str:
     return (
         literal.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     )
-
-
-def _matching_brace(text: str, start: int) -> int:
-    """The index just past the ``}`` that closes an interpolation whose body starts at ``start``."""
-    depth, index, quote = 1, start, False
-    while index < len(text):
-        char = text[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                quote = False
-        elif char == '"':
-            quote = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-        index += 1
-    return len(text)
