@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
@@ -542,7 +543,7 @@ def block_value(body: Body, scope: Scope) -> dict[str, Any]:
     return value
 
 
-class Expansion:
+class Expansion(ABC):
     """Lazily expanded instances of a block with ``count``/``for_each`` (a resource or a module call).
 
     Subclasses say how one instance is made; the expansion, the cycle guard and the value a
@@ -558,13 +559,13 @@ class Expansion:
         self._expanding = False
 
     @property
+    @abstractmethod
     def base(self) -> str:
         """The address without an instance key."""
-        raise NotImplementedError
 
+    @abstractmethod
     def make(self, address: str, bindings: dict[str, Any], certain: bool) -> Any:
         """One instance."""
-        raise NotImplementedError
 
     def instances(self) -> list[Any]:
         """Every instance, evaluating ``count``/``for_each`` on first use."""
