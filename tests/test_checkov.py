@@ -27,13 +27,13 @@ from hypothesis.errors import NonInteractiveExampleWarning
 from strategies import mutated_configurations, mutated_fixtures, terraform_configurations
 from test_fixtures import CASES, FIXTURES, expected_of
 
+from vpce_checks.checkov_adapter import checkov_rules
 from vpce_checks.core.registry import all_rules, find_rule
 from vpce_checks.scan import scan_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "custom_policies"
-CHECKOV_ONLY_IN_ANALYZER = {"VPCE000"}  # checkov lists unparsable files itself, in parsing_errors
-RULE_IDS = sorted(item.id for item in all_rules() if item.id not in CHECKOV_ONLY_IN_ANALYZER)
+RULE_IDS = sorted(item.id for item in checkov_rules())
 SEVERITIES = {"error": "HIGH", "warning": "MEDIUM", "info": "LOW"}
 RESULTS = {"passed_checks": "passed", "failed_checks": "failed", "skipped_checks": "skipped"}
 
@@ -78,10 +78,8 @@ def verdicts_by_root(report: Any, root: Path) -> dict[str, Verdicts]:
 
 def analyzer_verdicts(case: Path) -> Verdicts:
     """The analyzer's (rule ID, address, result) for every resource a rule reports on."""
-    rules = [item for item in all_rules() if item.id not in CHECKOV_ONLY_IN_ANALYZER]
-    return {
-        (o.rule_id, o.resource.address, o.result) for o in scan_paths([str(case)], rules, with_outcomes=True).outcomes
-    }
+    result = scan_paths([str(case)], checkov_rules(), with_outcomes=True)
+    return {(outcome.rule_id, outcome.resource.address, outcome.result) for outcome in result.outcomes}
 
 
 @lru_cache(maxsize=1)

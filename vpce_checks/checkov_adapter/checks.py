@@ -22,18 +22,16 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from checkov.terraform.checks.resource.registry import resource_registry
 
+from vpce_checks.checkov_adapter import checkov_rules
 from vpce_checks.checkov_adapter.graph import configurations
 from vpce_checks.core.engine import Outcome, analyze, outcomes
 from vpce_checks.core.findings import Severity
-from vpce_checks.core.registry import Rule, all_rules
+from vpce_checks.core.registry import Rule
 
 LOG = logging.getLogger("vpce_checks")
 
 SEVERITIES = {Severity.ERROR: BcSeverities.HIGH, Severity.WARNING: BcSeverities.MEDIUM, Severity.INFO: BcSeverities.LOW}
 """How the rules' severities appear in checkov, which has no error/warning/info."""
-
-CHECKOV_ONLY_IN_ANALYZER = frozenset({"VPCE000"})
-"""Rules with no resource to report on: checkov lists unparsable files itself (``parsing_errors``)."""
 
 
 @dataclass
@@ -55,7 +53,7 @@ def analysis_of(graph: Any) -> _Analysis:
         return cached
     analysis = _Analysis(graph)
     try:
-        rules = [rule for rule in all_rules() if rule.id not in CHECKOV_ONLY_IN_ANALYZER]
+        rules = checkov_rules()
         for config in configurations(_vertices(graph)):
             for outcome in outcomes(config, rules, analyze(config, rules)):
                 analysis.outcomes[(outcome.rule_id, outcome.resource.address)].append(outcome)
@@ -138,6 +136,6 @@ def _report_missing_graph() -> None:
 
 def register() -> None:
     """Register one check per rule with checkov, once however often checkov loads our directory."""
-    for rule in all_rules():
-        if rule.id not in CHECKOV_ONLY_IN_ANALYZER and resource_registry.get_check_by_id(rule.id) is None:
+    for rule in checkov_rules():
+        if resource_registry.get_check_by_id(rule.id) is None:
             RuleCheck(rule)

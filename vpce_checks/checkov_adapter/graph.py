@@ -235,7 +235,11 @@ class _Root:
         """False for a resource that may not exist: checkov could not expand its count/for_each or its module's."""
         if _existence(instance.config) is None:
             return False
-        return not any(instance.address.startswith((f"{module}.", f"{module}[")) for module in self.maybe_modules)
+        return not self.in_maybe_module(instance.address)
+
+    def in_maybe_module(self, address: str) -> bool:
+        """True for an address inside a module call checkov could not expand (or inside such a call's modules)."""
+        return any(address.startswith((f"{module}.", f"{module}[")) for module in self.maybe_modules)
 
     def file_lines(self, path: str) -> list[str]:
         if path not in self._lines:
@@ -446,9 +450,7 @@ class _ModuleCall:
         self.name = str(vertex.get("block_name_", "")).split("[")[0]
         self.caller_prefix = prefix
         self.prefix = f"{prefix}module.{self.name}."
-        self.certain = _existence(self.body) is True and not any(
-            self.prefix.startswith(f"{module}.") for module in root.maybe_modules
-        )
+        self.certain = _existence(self.body) is True and not root.in_maybe_module(self.prefix)
         self.config = config
         self.arguments = [name for name in self.body if not name.startswith("__") and name not in META_ARGUMENTS]
 
