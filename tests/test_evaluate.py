@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from helpers import load_hcl
 
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown
-from vpce_checks.loader.module import LoadOptions
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, is_unknown
+from vpce_checks.loader.module import LoadOptions, load_directory
 
 
 def value_of(tmp_path: Path, expression: str, prelude: str = "", options: LoadOptions | None = None) -> Any:
@@ -301,3 +301,14 @@ def test_reference_cycle_between_resources_is_unknown(tmp_path: Path) -> None:
         'resource "test_thing" "b" {\n  value = test_thing.a.value\n}\n',
     )
     assert all(isinstance(resource.get("value"), Unknown) for resource in config.resources)
+
+
+def test_a_broken_template_in_a_json_string_is_unknown_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "main.tf.json").write_text(
+        '{"variable": {"region": {"default": "${eu-central-1"}},'
+        ' "resource": {"aws_vpc_endpoint": {"s3": {"service_name": "com.amazonaws.${var.region}.s3"}}}}',
+        encoding="utf-8",
+    )
+    config = load_directory(str(tmp_path), "mod")
+    assert not config.problems
+    assert is_unknown(config.resources[0].get("service_name"))

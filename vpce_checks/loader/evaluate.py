@@ -88,7 +88,12 @@ class Evaluator:
         if isinstance(value, str):
             if "${" not in value and "%{" not in value:
                 return value
-            return self.tree(syntax.parse_expression(syntax.template_to_hcl(value), "<json>"))
+            try:
+                parsed = syntax.parse_expression(syntax.template_to_hcl(value), "<json>")
+            except syntax.ParseError as error:
+                # A broken template in a JSON string ("${eu-central-1") is rejected by Terraform too.
+                raise EvalError(f"invalid template {value!r}: {error.problem.message}") from error
+            return self.tree(parsed)
         if isinstance(value, list):
             return [self._json(item) for item in value]
         if isinstance(value, dict):
