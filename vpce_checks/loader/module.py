@@ -328,14 +328,18 @@ class Module:
 
     def suppressions(self, path: str, location: Location) -> list[Suppression]:
         """The ``skip`` comments written inside a block's lines."""
+        lines = self.source_lines(path)[location.start_line - 1 : location.end_line]
+        return find_suppressions(lines, location.start_line)
+
+    def source_lines(self, path: str) -> list[str]:
+        """The lines of one of the module's files (none when it cannot be read), read once."""
         if path not in self._file_lines:
             try:
                 with open(path, encoding="utf-8") as handle:
                     self._file_lines[path] = handle.read().splitlines()
             except (OSError, UnicodeDecodeError):
                 self._file_lines[path] = []
-        lines = self._file_lines[path][location.start_line - 1 : location.end_line]
-        return find_suppressions(lines, location.start_line)
+        return self._file_lines[path]
 
 
 def _value_or_unknown(expression: Expression, scope: Scope, origin: str) -> Any:
@@ -557,6 +561,7 @@ class Expansion(ABC):
         self.path = path
         self._instances: list[Any] | None = None
         self._expanding = False
+        self._reported_too_large = False
 
     @property
     @abstractmethod
@@ -582,12 +587,34 @@ class Expansion(ABC):
                 ]
             finally:
                 self._expanding = False
+            self._note_unknown_expansion()
         return self._instances
 
     def _too_large(self, argument: str, size: str) -> None:
         if self.block.type == "resource" and self.block.labels[0] not in relevant_resource_types():
             return  # no rule reads it: its size cannot change a finding, and the parse phase may skip it
+        self._reported_too_large = True
         self.report_too_large(argument, size)
+
+    def _note_unknown_expansion(self) -> None:
+        """Tell the user when a resource a rule reads has an unknown count/for_each: no rule judges it.
+
+        Only a resource's own count or for_each is meant (not an uncertain module around it), and
+        not one over the expansion limit, which is reported as a problem already.
+        """
+        block = self.block
+        if block.type != "resource" or block.labels[0] not in relevant_resource_types():
+            return
+        if self._reported_too_large or [instance.certain for instance in self._instances or ()] != [False]:
+            return
+        argument = "count" if "count" in block.body.attributes else "for_each"
+        line = block.body.attribute_lines.get(argument, block.location.start_line)
+        lines = self.scope_module.source_lines(self.path)
+        written = lines[line - 1].strip() if 0 < line <= len(lines) else argument
+        message = (
+            f"{self.base}: `{written}` is unknown here, so no rule judges its instances (they may or may not exist)"
+        )
+        self.scope_module.config.notes.append(Problem(message, Location(block.location.file, line, line)))
 
     def report_too_large(self, argument: str, size: str) -> None:
         """A count/for_each over the expansion limit: its instances are unknown, and the user is told."""
