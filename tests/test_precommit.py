@@ -74,7 +74,7 @@ def test_try_repo_fails_on_the_failing_module_and_passes_the_clean_one(
     output = failing.stdout + failing.stderr
     assert failing.returncode == 1, output
     assert re.search(r"vpce-checks\.+Failed", output), output
-    assert re.search(r"bad/main\.tf\n +8  VPCE001  error +Gateway endpoint for s3 has no route table", output), output
+    assert re.search(r"bad/main\.tf:8:1: VPCE001 \[error\] Gateway endpoint for s3 has no route table", output), output
     assert "1 finding (1 error)" in output
 
     passing = try_repo(scratch_repo, pre_commit_home, "good/main.tf", "good/terraform.tfvars")

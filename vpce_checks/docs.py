@@ -75,13 +75,16 @@ def generated_files(root: Path) -> dict[Path, str]:
 def example_output(root: Path) -> str:
     """What ``vpce-checks examples`` prints in the repository root (the README shows it)."""
     from vpce_checks.reporters import render
+    from vpce_checks.reporters.run import Run, Scanned, TextOptions
     from vpce_checks.scan import scan_paths
+    from vpce_checks.source import SourceFiles
 
     rules = all_rules()
-    findings = scan_paths([str(root / "examples")], rules).findings
+    result = scan_paths([str(root / "examples")], rules)
     prefix = root.as_posix().rstrip("/") + "/"
-    shown = [replace(finding, file=finding.file.removeprefix(prefix)) for finding in findings]
-    return render("text", shown, rules)
+    shown = [replace(finding, file=finding.file.removeprefix(prefix)) for finding in result.findings]
+    run = Run(result.notes, Scanned(result.modules, result.files), TextOptions(source=SourceFiles(root=str(root))))
+    return render("text", shown, rules, run=run)
 
 
 def checkov_block(checkov: str, root: Path) -> str:
