@@ -19,11 +19,6 @@ class Discovery:
     notes: list[Problem] = field(default_factory=list)
 
 
-def module_directories(path: str) -> list[str]:
-    """The directories below ``path`` (itself included) that hold Terraform, sorted (see :func:`discover`)."""
-    return discover(path).directories
-
-
 def discover(path: str) -> Discovery:
     """The directories below ``path`` (itself included) that hold Terraform, sorted, and notes.
 
