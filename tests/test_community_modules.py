@@ -123,6 +123,8 @@ def test_sources_are_parsed_as_terraform_reads_them(source: str, expected: Sourc
 @pytest.mark.parametrize(
     ("source", "model"),
     [
+        ("terraform-aws-modules/vpc/aws", "terraform-aws-modules/vpc/aws"),
+        ("github.com/terraform-aws-modules/terraform-aws-vpc?ref=v5.8.1", "terraform-aws-modules/vpc/aws"),
         (
             "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
             "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
