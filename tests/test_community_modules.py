@@ -129,6 +129,8 @@ def test_sources_are_parsed_as_terraform_reads_them(source: str, expected: Sourc
             "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
             "terraform-aws-modules/vpc/aws//modules/vpc-endpoints",
         ),
+        ("cloudposse/label/null", "cloudposse/label/null"),
+        ("git::https://github.com/cloudposse/terraform-null-label.git?ref=tags/0.25.0", "cloudposse/label/null"),
         ("terraform-aws-modules/vpc/aws//modules/flow-log", None),
         ("cloudposse/vpc/aws", None),
         ("terraform-aws-modules/eks/aws", None),
