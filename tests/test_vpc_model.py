@@ -15,7 +15,9 @@ from vpce_checks.core.engine import analyze
 from vpce_checks.core.model import Configuration
 from vpce_checks.core.network import Network
 from vpce_checks.core.values import ResourceRef, Unknown
+from vpce_checks.loader import syntax
 from vpce_checks.loader.module import load_directory
+from vpce_checks.loader.syntax import Limits
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-1"\n}\n'
 THREE_AZS = """
@@ -223,8 +225,9 @@ def test_an_input_the_model_does_not_know_is_noted_and_inert_ones_are_not(tmp_pa
         "ipv4_netmask_length change; what the module creates may differ"
     ]
     assert unknown.notes[0].location.start_line == 4
-    behaviour = load(tmp_path, vpc_call(THREE_AZS + "model_nat_counts_intra_subnets = true"))
+    behaviour = load(tmp_path, vpc_call(UNEVEN + "model_nat_counts_intra_subnets = true", "~> 5.2"))
     assert "model_nat_counts_intra_subnets" in behaviour.notes[0].message  # behaviours are no inputs
+    assert len(behaviour.of_type("aws_nat_gateway")) == 3  # and a caller cannot change them
 
 
 def test_findings_point_at_the_module_block_and_its_skip_comments_apply(tmp_path: Path) -> None:
@@ -525,3 +528,12 @@ def test_the_model_and_the_downloaded_module_give_the_same_findings(
     assert modelled == findings(tmp_path / "downloaded", downloaded=True)
     if "create_vpc = false" not in arguments:
         assert modelled, "each case should raise something"
+
+
+def test_a_count_over_the_expansion_limit_inside_the_model_is_reported_at_the_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(syntax, "limits", Limits(max_expansion=2))
+    config = load(tmp_path, vpc_call(THREE_AZS))
+    problem = next(p for p in config.problems if "module.vpc.aws_subnet.private" in p.message)
+    assert (problem.location.file, problem.location.start_line) == ("root/main.tf", 4)

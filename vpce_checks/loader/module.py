@@ -263,7 +263,8 @@ class Module:
         block = self.variables.get(name)
         if block is None:
             return Unknown(f"{self.prefix}var.{name}")
-        if self.call is not None and self.call.has_argument(name):
+        behaviour = self.model is not None and name in self.model.model.behaviours
+        if self.call is not None and self.call.has_argument(name) and not behaviour:
             return self.call.argument(name)
         if self.model is not None and name in self.model.defaults:
             return self.model.defaults[name]
@@ -600,11 +601,14 @@ class Expansion(ABC):
     def report_too_large(self, argument: str, size: str) -> None:
         """A count/for_each over the expansion limit: its instances are unknown, and the user is told."""
         line = self.block.body.attribute_lines.get(argument, self.block.location.start_line)
+        location = Location(self.block.location.file, line, line)
+        if self.scope_module.model is not None and self.scope_module.call is not None:
+            location = self.scope_module.call.location  # a model's files are not the user's: show the call
         message = (
             f"{self.base}: {size}, more than the expansion limit of {max_collection()};"
             " its instances are treated as unknown (raise --max-expansion to expand them)"
         )
-        self.scope_module.config.problems.append(Problem(message, Location(self.block.location.file, line, line)))
+        self.scope_module.config.problems.append(Problem(message, location))
 
     def value(self) -> Any:
         """What a reference to the block evaluates to: an instance, a list (count) or a map (for_each)."""
