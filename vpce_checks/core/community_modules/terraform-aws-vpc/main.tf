@@ -15,6 +15,10 @@ locals {
   len_elasticache_subnets = max(length(var.elasticache_subnets), length(var.elasticache_subnet_ipv6_prefixes))
   len_redshift_subnets    = max(length(var.redshift_subnets), length(var.redshift_subnet_ipv6_prefixes))
 
+  # An AZ name starts with the region's two-letter prefix and a dash (us-east-1a); an AZ ID does not
+  # (use1-az1). A subnet gets availability_zone or availability_zone_id accordingly.
+  az_is_name = [for zone in var.azs : length(split("-", zone)[0]) == 2]
+
   create_public_subnets   = local.create_vpc && local.len_public_subnets > 0
   create_private_subnets  = local.create_vpc && local.len_private_subnets > 0
   create_database_subnets = local.create_vpc && local.len_database_subnets > 0
@@ -51,8 +55,7 @@ resource "aws_vpc" "this" {
   enable_dns_support   = var.enable_dns_support
 }
 
-# Subnet i of every kind lies in azs[i]. An AZ name starts with the region's two-letter prefix and a
-# dash (us-east-1a); an AZ ID does not (use1-az1): the subnet gets one attribute or the other.
+# Subnet i of every kind lies in azs[i], given as an AZ name or an AZ ID (see az_is_name).
 
 resource "aws_subnet" "public" {
   # With one_nat_gateway_per_az, every AZ needs a public subnet for its NAT gateway.
@@ -60,8 +63,8 @@ resource "aws_subnet" "public" {
 
   vpc_id               = local.vpc_id
   cidr_block           = element(concat(var.public_subnets, [""]), count.index)
-  availability_zone    = length(split("-", element(var.azs, count.index))[0]) == 2 ? element(var.azs, count.index) : null
-  availability_zone_id = length(split("-", element(var.azs, count.index))[0]) == 2 ? null : element(var.azs, count.index)
+  availability_zone    = element(local.az_is_name, count.index) ? element(var.azs, count.index) : null
+  availability_zone_id = element(local.az_is_name, count.index) ? null : element(var.azs, count.index)
 }
 
 resource "aws_subnet" "private" {
@@ -69,8 +72,8 @@ resource "aws_subnet" "private" {
 
   vpc_id               = local.vpc_id
   cidr_block           = element(concat(var.private_subnets, [""]), count.index)
-  availability_zone    = length(split("-", element(var.azs, count.index))[0]) == 2 ? element(var.azs, count.index) : null
-  availability_zone_id = length(split("-", element(var.azs, count.index))[0]) == 2 ? null : element(var.azs, count.index)
+  availability_zone    = element(local.az_is_name, count.index) ? element(var.azs, count.index) : null
+  availability_zone_id = element(local.az_is_name, count.index) ? null : element(var.azs, count.index)
 }
 
 resource "aws_subnet" "database" {
@@ -78,8 +81,8 @@ resource "aws_subnet" "database" {
 
   vpc_id               = local.vpc_id
   cidr_block           = element(concat(var.database_subnets, [""]), count.index)
-  availability_zone    = length(split("-", element(var.azs, count.index))[0]) == 2 ? element(var.azs, count.index) : null
-  availability_zone_id = length(split("-", element(var.azs, count.index))[0]) == 2 ? null : element(var.azs, count.index)
+  availability_zone    = element(local.az_is_name, count.index) ? element(var.azs, count.index) : null
+  availability_zone_id = element(local.az_is_name, count.index) ? null : element(var.azs, count.index)
 }
 
 resource "aws_subnet" "intra" {
@@ -87,8 +90,8 @@ resource "aws_subnet" "intra" {
 
   vpc_id               = local.vpc_id
   cidr_block           = element(concat(var.intra_subnets, [""]), count.index)
-  availability_zone    = length(split("-", element(var.azs, count.index))[0]) == 2 ? element(var.azs, count.index) : null
-  availability_zone_id = length(split("-", element(var.azs, count.index))[0]) == 2 ? null : element(var.azs, count.index)
+  availability_zone    = element(local.az_is_name, count.index) ? element(var.azs, count.index) : null
+  availability_zone_id = element(local.az_is_name, count.index) ? null : element(var.azs, count.index)
 }
 
 resource "aws_subnet" "elasticache" {
@@ -96,8 +99,8 @@ resource "aws_subnet" "elasticache" {
 
   vpc_id               = local.vpc_id
   cidr_block           = element(concat(var.elasticache_subnets, [""]), count.index)
-  availability_zone    = length(split("-", element(var.azs, count.index))[0]) == 2 ? element(var.azs, count.index) : null
-  availability_zone_id = length(split("-", element(var.azs, count.index))[0]) == 2 ? null : element(var.azs, count.index)
+  availability_zone    = element(local.az_is_name, count.index) ? element(var.azs, count.index) : null
+  availability_zone_id = element(local.az_is_name, count.index) ? null : element(var.azs, count.index)
 }
 
 resource "aws_subnet" "redshift" {
@@ -105,8 +108,8 @@ resource "aws_subnet" "redshift" {
 
   vpc_id               = local.vpc_id
   cidr_block           = element(concat(var.redshift_subnets, [""]), count.index)
-  availability_zone    = length(split("-", element(var.azs, count.index))[0]) == 2 ? element(var.azs, count.index) : null
-  availability_zone_id = length(split("-", element(var.azs, count.index))[0]) == 2 ? null : element(var.azs, count.index)
+  availability_zone    = element(local.az_is_name, count.index) ? element(var.azs, count.index) : null
+  availability_zone_id = element(local.az_is_name, count.index) ? null : element(var.azs, count.index)
 }
 
 # Public subnets route 0.0.0.0/0 to the internet gateway.
