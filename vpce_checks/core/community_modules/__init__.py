@@ -41,7 +41,6 @@ class Change:
     """A value that holds for some releases: a default, or a behaviour of the module."""
 
     releases: VersionSet
-    releases_text: str
     value: Any
     source: str
     """Where it was read: a release's file, the CHANGELOG, an upgrade guide."""
@@ -135,8 +134,7 @@ def _read_model(directory: str, data: dict[str, Any]) -> Model:
     for section in ("input_defaults", "behaviours"):
         for name, changes in data.get(section, {}).items():
             by_release[name] = tuple(
-                Change(VersionSet.parse(item["releases"]), item["releases"], item["value"], item["source"])
-                for item in changes
+                Change(VersionSet.parse(item["releases"]), item["value"], item["source"]) for item in changes
             )
             if section == "behaviours":
                 behaviours.add(name)
