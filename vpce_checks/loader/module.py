@@ -12,11 +12,11 @@ import os
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable
 
 from lark import Token, Tree
 
-from vpce_checks.core.community_modules import VpcEndpointsModule
+from vpce_checks.core.community_modules import ModelUse
 from vpce_checks.core.data_sources import COMPUTED_DATA
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
 from vpce_checks.core.registry import relevant_resource_types
@@ -32,6 +32,7 @@ from vpce_checks.loader.evaluate import (
     max_collection,
     to_number,
 )
+from vpce_checks.loader.models import attribute_lines, unmodelled_inputs
 from vpce_checks.loader.modules import (
     MAX_MODULE_INSTANCES,
     MODULE_META_ARGUMENTS,
@@ -144,22 +145,14 @@ class Context:
         self.config.complete = False
 
 
-class ModuleBody(Protocol):
-    """What a module instance's code offers its caller: outputs, and resources for the configuration."""
-
-    def output(self, name: str) -> Any:
-        """The value of one output."""
-
-    def build(self) -> None:
-        """Add the module's resource instances to the configuration."""
-
-
 class Module:
     """The symbols of one module instance and the lazily evaluated resources behind them.
 
     The root module reads its variables from tfvars files; a called module from the arguments of
     the module instance that calls it (``call``), and its addresses carry ``prefix``
     (``module.net[0].``). ``certain`` is False inside a module instance that may not exist.
+    ``model`` is set when the directory is a community-module model's stand-in
+    (:mod:`vpce_checks.loader.models`).
     """
 
     def __init__(
@@ -168,8 +161,10 @@ class Module:
         directory: str,
         display: str,
         call: ModuleInstance | None = None,
+        model: ModelUse | None = None,
     ) -> None:
         self.context = context
+        self.model = model
         self.config = context.config
         self.directory = directory
         self.display = display
@@ -268,8 +263,11 @@ class Module:
         block = self.variables.get(name)
         if block is None:
             return Unknown(f"{self.prefix}var.{name}")
-        if self.call is not None and self.call.has_argument(name):
+        behaviour = self.model is not None and name in self.model.model.behaviours
+        if self.call is not None and self.call.has_argument(name) and not behaviour:
             return self.call.argument(name)
+        if self.model is not None and name in self.model.defaults:
+            return self.model.defaults[name]
         empty = ModuleScope(self, constants_only=True)
         if self.call is None and name in self.variable_values:
             return _value_or_unknown(self.variable_values[name], empty, f"var.{name}")
@@ -325,6 +323,17 @@ class Module:
         if call is None:
             return Unknown(f"{self.prefix}module.{name}")
         return call.value()
+
+    def placement(self, block: Block, path: str) -> tuple[Location, dict[str, int], list[Suppression]]:
+        """Where a block's resources are shown: location, attribute lines and skip comments.
+
+        A model's stand-in is package data, so its resources are shown at the calling module block.
+        """
+        if self.model is not None and self.call is not None:
+            call = self.call
+            written = {name: value for name, value in block.body.attributes.items() if name not in META_ARGUMENTS}
+            return call.location, attribute_lines(written, call.attribute_lines()), call.suppressions()
+        return block.location, dict(block.body.attribute_lines), self.suppressions(path, block.location)
 
     def suppressions(self, path: str, location: Location) -> list[Suppression]:
         """The ``skip`` comments written inside a block's lines."""
@@ -465,17 +474,17 @@ class Instance:
                 attributes[name] = finalize(self.attribute(name))
         for name in sorted(block_names(body) - META_ARGUMENTS):
             attributes[name] = finalize(self.attribute(name))
-        location = declaration.block.location
+        location, lines, suppressions = declaration.module.placement(declaration.block, declaration.path)
         return Resource(
             address=self.address,
             type=declaration.type,
             name=declaration.name,
             attributes=attributes,
             location=location,
-            attribute_lines=dict(body.attribute_lines),
+            attribute_lines=lines,
             module=declaration.module.prefix.rstrip("."),
             certain=self.certain and declaration.module.certain,
-            suppressions=declaration.module.suppressions(declaration.path, location),
+            suppressions=suppressions,
         )
 
 
@@ -619,11 +628,14 @@ class Expansion(ABC):
     def report_too_large(self, argument: str, size: str) -> None:
         """A count/for_each over the expansion limit: its instances are unknown, and the user is told."""
         line = self.block.body.attribute_lines.get(argument, self.block.location.start_line)
+        location = Location(self.block.location.file, line, line)
+        if self.scope_module.model is not None and self.scope_module.call is not None:
+            location = self.scope_module.call.location  # a model's files are not the user's: show the call
         message = (
             f"{self.base}: {size}, more than the expansion limit of {max_collection()};"
             " its instances are treated as unknown (raise --max-expansion to expand them)"
         )
-        self.scope_module.config.problems.append(Problem(message, Location(self.block.location.file, line, line)))
+        self.scope_module.config.problems.append(Problem(message, location))
 
     def value(self) -> Any:
         """What a reference to the block evaluates to: an instance, a list (count) or a map (for_each)."""
@@ -699,6 +711,7 @@ class ModuleCall(Expansion):
         """The module's key in ``.terraform/modules/modules.json``."""
         self._source: Source | None = None
         self._capped = False
+        self._checked = False
 
     @property
     def base(self) -> str:
@@ -714,9 +727,9 @@ class ModuleCall(Expansion):
     def _resolve(self) -> Source:
         parent = self.parent
         attributes = self.block.body.attributes
-        text = None
-        if "source" in attributes:
-            text = _value_or_unknown(attributes["source"], ModuleScope(parent, constants_only=True), "source")
+        literal = ModuleScope(parent, constants_only=True)
+        text = _value_or_unknown(attributes["source"], literal, "source") if "source" in attributes else None
+        version = _value_or_unknown(attributes["version"], literal, "version") if "version" in attributes else None
         found = resolve_source(
             text if isinstance(text, str) else None,
             parent.directory,
@@ -724,19 +737,36 @@ class ModuleCall(Expansion):
             parent.ancestry(),
             self.key,
             parent.context.root,
+            version if isinstance(version, str) else None,
         )
         if found.skipped:
             parent.context.note(f"{self.base}: {found.skipped}; its resources are not analysed", self.block.location)
             self._escape()
-        elif found.directory is not None:
+        elif found.directory is not None and found.model is None:
             parent.config.module_directories.add(os.path.realpath(found.directory))
         return found
 
-    def _escape(self) -> None:
-        """Resources handed to a module that is not read may get attachments unseen."""
+    def check_modelled(self, module: Module) -> None:
+        """Once per call of a model: note the inputs the model cannot know the effect of."""
+        if self._checked or module.model is None:
+            return
+        self._checked = True
+        arguments = [name for name in self.block.body.attributes if name not in MODULE_META_ARGUMENTS]
+        unknown = unmodelled_inputs(module.model, module.variables, arguments)
+        if unknown:
+            names = ", ".join(unknown)
+            self.parent.context.note(
+                f"{self.base}: the model of {module.model.model.name} does not know what {names} "
+                "change; what the module creates may differ",
+                self.block.location,
+            )
+            self._escape(unknown)
+
+    def _escape(self, names: Iterable[str] | None = None) -> None:
+        """Resources handed to a module that is not read (or an input not modelled) may get attachments unseen."""
         scope = Bindings(ModuleScope(self.parent), UNKNOWN_REPETITION)
         for name, expression in self.block.body.attributes.items():
-            if name not in MODULE_META_ARGUMENTS:
+            if name not in MODULE_META_ARGUMENTS and (names is None or name in names):
                 collect_references(_value_or_unknown(expression, scope, name), self.parent.config.escaped)
 
     def make(self, address: str, bindings: dict[str, Any], certain: bool) -> ModuleInstance:
@@ -782,7 +812,7 @@ class ModuleInstance:
         self.config = call.parent.config
         self._arguments: dict[str, Any] = {}
         self._in_progress: set[str] = set()
-        self._body: ModuleBody | None = None
+        self._body: Module | None = None
 
     @property
     def origin(self) -> str:
@@ -821,17 +851,15 @@ class ModuleInstance:
         """The lines of the module block's arguments."""
         return dict(self.call.block.body.attribute_lines)
 
-    def body(self) -> ModuleBody:
-        """The module's code: its real files, or the built-in model of a known community module."""
+    def body(self) -> Module:
+        """The module's code: its real files, or the stand-in of a community-module model."""
         if self._body is None:
             source = self.call.source()
-            assert source is not None, "instances exist only for readable sources"
-            if source.directory is None:
-                self._body = VpcEndpointsModule(self, self.call.parent.context.region, finalize)
-            else:
-                module = Module(self.call.parent.context, source.directory, source.display, call=self)
-                module.read_files()
-                self._body = module
+            assert source is not None and source.directory is not None, "instances exist only for readable sources"
+            module = Module(self.call.parent.context, source.directory, source.display, call=self, model=source.model)
+            module.read_files()
+            self.call.check_modelled(module)
+            self._body = module
         return self._body
 
     def attribute(self, name: str) -> Any:
