@@ -24,13 +24,18 @@ class ScanResult:
     """What a scan found, how many root modules it read, and what it skipped (notes).
 
     ``outcomes`` (every rule's verdict per resource, as checkov reports them) is filled only when
-    asked for.
+    asked for; so is ``views``, what a view builder made of each root module (in scan order).
     """
 
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     modules: int = 0
     notes: list[Problem] = field(default_factory=list)
+    views: list[object] = field(default_factory=list)
+
+
+ViewBuilder = Callable[[Configuration, list[Finding]], object]
+"""Called per root module with its model and findings, in the process that scanned it (so: picklable)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class _DirectoryScan:
     findings: list[Finding]
     outcomes: list[Outcome]
     notes: list[Problem]
+    view: object = None
 
 
 def scan_paths(
@@ -64,13 +70,15 @@ def scan_paths(
     parsing: ParseOptions | None = None,
     exclude: Callable[[str], bool] | None = None,
     with_outcomes: bool = False,
+    view: ViewBuilder | None = None,
 ) -> ScanResult:
     """Scan every root module under ``paths``; a module that cannot be read is reported, not fatal.
 
     A directory that another scanned directory calls as a module is analysed through its callers
     (with their inputs), not again on its own. A directory for which ``exclude`` returns true is
     not scanned. Directories are independent, so with ``parsing.jobs`` > 1 they are scanned in that
-    many processes; the result is the same, in the same order, as in one process.
+    many processes; the result is the same, in the same order, as in one process. ``view``, when
+    given, is called on each root module's model (see :data:`ViewBuilder`).
     """
     parsing = parsing or ParseOptions()
     directories: list[str] = []
@@ -81,7 +89,7 @@ def scan_paths(
             if real not in seen and not (exclude is not None and exclude(directory)):
                 seen.add(real)
                 directories.append(directory)
-    arguments = [(directory, list(rules), options, parsing, with_outcomes) for directory in directories]
+    arguments = [(directory, list(rules), options, parsing, with_outcomes, view) for directory in directories]
     if parsing.jobs > 1 and len(directories) > 1:
         chunk = max(1, len(directories) // (16 * parsing.jobs))
         with ProcessPoolExecutor(max_workers=parsing.jobs) as pool:
@@ -98,12 +106,19 @@ def scan_paths(
         result.notes.extend(scan.notes)
         findings.update(scan.findings)
         result.outcomes.extend(scan.outcomes)
+        if view is not None:
+            result.views.append(scan.view)
     result.findings = sorted(findings, key=lambda finding: finding.sort_key)
     return result
 
 
 def _scan_directory(
-    directory: str, rules: list[Rule], options: LoadOptions | None, parsing: ParseOptions, with_outcomes: bool
+    directory: str,
+    rules: list[Rule],
+    options: LoadOptions | None,
+    parsing: ParseOptions,
+    with_outcomes: bool,
+    view: ViewBuilder | None = None,
 ) -> _DirectoryScan:
     """One directory as a root module, parsed through the parse phase (in a worker process or not)."""
     set_limits(parsing.limits)
@@ -124,7 +139,8 @@ def _scan_directory(
         prepare_on_demand(None)
         forget_provided()
     verdicts = outcomes(config, rules, found) if with_outcomes else []
-    return _DirectoryScan(os.path.realpath(directory), config.module_directories, found, verdicts, config.notes)
+    built = view(config, found) if view is not None else None
+    return _DirectoryScan(os.path.realpath(directory), config.module_directories, found, verdicts, config.notes, built)
 
 
 def _load(directory: str, options: LoadOptions | None) -> Configuration:
