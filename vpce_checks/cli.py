@@ -21,9 +21,12 @@ from vpce_checks.loader.module import LoadOptions
 from vpce_checks.loader.syntax import Limits
 from vpce_checks.reporters import FORMATS, render
 from vpce_checks.scan import ParseOptions, scan_paths
+from vpce_checks.views.collect import module_view
+from vpce_checks.views.commands import add_cost_command, add_diagram_command, run_cost, run_diagram
+from vpce_checks.views.report import extend_report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("scan", "rules", "explain", "checkov-dir")
+COMMANDS = ("scan", "rules", "explain", "checkov-dir", "cost", "diagram")
 CHECKOV_POLICIES = "checkov_policies"
 MEGABYTE = 1024 * 1024
 
@@ -98,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "checkov-dir", help="print the directory to pass to `checkov --external-checks-dir` (pip installs)"
     )
+    add_cost_command(commands)
+    add_diagram_command(commands)
     return parser
 
 
@@ -117,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain(options.rule)
         if options.command == "checkov-dir":
             return _checkov_dir()
+        if options.command == "cost":
+            return run_cost(options)
+        if options.command == "diagram":
+            return run_diagram(options)
         return _scan(options)
     except (UsageError, ConfigError, BaselineError) as error:
         print(f"vpce-checks: error: {error}", file=sys.stderr)
@@ -152,7 +161,8 @@ def _scan(options: argparse.Namespace) -> int:
             max_expansion=options.max_expansion,
         ),
     )
-    result = scan_paths(options.paths, rules, load, parsing, exclude=config.is_excluded)
+    view = module_view if options.format in ("json", "markdown") else None
+    result = scan_paths(options.paths, rules, load, parsing, exclude=config.is_excluded, view=view)
     for note in result.notes:
         # Skipped parts (an unreadable module source) are not findings; say so where people look.
         print(f"vpce-checks: note: {note.location.file}:{note.location.start_line}: {note.message}", file=sys.stderr)
@@ -166,7 +176,7 @@ def _scan(options: argparse.Namespace) -> int:
         filtered = apply_baseline(findings, recorded)
         findings, hidden = filtered.findings, filtered.hidden
 
-    report = render(options.format, findings, rules, hidden)
+    report = extend_report(options.format, render(options.format, findings, rules, hidden), findings, result.views)
     if options.output:
         with open(options.output, "w", encoding="utf-8") as handle:
             handle.write(report)
