@@ -9,7 +9,8 @@ configuration does not tell (an AZ, a route table, a route's target, attachments
 list) becomes an *unknown* node, and what may not exist is drawn dashed.
 
 The graph knows nothing of Mermaid or Graphviz: the renderers in :mod:`vpce_checks.views` turn it
-into text. Node and group IDs are plain ASCII (letters, digits, ``_``), so they need no escaping.
+into text. Node and group IDs are letters and digits only, so they need no escaping and a
+renderer's own IDs built from them (Mermaid's ``L_<from>_<to>_0``) can be split again.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def join(diagrams: Iterable[Diagram]) -> Diagram:
 
 
 def vpc_diagram(layout: VpcLayout, prefix: str, title: str | None = None) -> Diagram:
-    """The picture of one VPC; every ID starts with ``prefix`` (letters, digits and ``_`` only).
+    """The picture of one VPC; every ID starts with ``prefix`` (letters and digits only).
 
     ``title`` overrides the VPC group's label (the views add the module directory when they show
     several modules).
@@ -222,12 +223,14 @@ class _Builder:
             return self.by_name[(kind, address)]
         if isinstance(item, (str, ResourceRef)):
             return self._external(kind, title, str(address or item), vpc)
-        return self._unknown(f"{title} {describe(item).removeprefix('${').removesuffix('}')}", vpc)
+        return self._unknown(f"{title} not known", vpc, describe(item).removeprefix("${").removesuffix("}"))
 
     def _target(self, target: Target, vpc: str) -> str:
         kind = {"nat": "nat", "igw": "igw", "tgw": "tgw"}.get(target.kind, "target")
         if target.kind == "unknown":
-            return self._unknown(f"target {target.name}" if target.address else target.name, vpc)
+            return self._unknown(target.name, vpc)
+        if not target.known:
+            return self._unknown(f"{TARGET_KINDS[target.kind]} not known", vpc, target.name)
         if (kind, target.name) in self.by_name:
             return self.by_name[(kind, target.name)]
         group = None if kind == "tgw" else vpc  # a Transit Gateway is shared between VPCs
@@ -238,16 +241,18 @@ class _Builder:
             return self.by_name[(kind, name)]
         return self._node(kind, f"{title} (outside this configuration)", name, vpc)
 
-    def _unknown(self, title: str, vpc: str) -> str:
-        if ("unknown", title) in self.by_name:
-            return self.by_name[("unknown", title)]
-        return self._node("unknown", title, "?", vpc, None, certain=False, key=title)
+    def _unknown(self, title: str, vpc: str, name: str = "") -> str:
+        """A part the configuration does not tell: drawn once per VPC and kind of unknown."""
+        key = f"{title}\0{name}"
+        if ("unknown", key) in self.by_name:
+            return self.by_name[("unknown", key)]
+        return self._node("unknown", title, name, vpc, None, certain=False, key=key)
 
     def _known(self, kind: str, name: str) -> str:
         return self.by_name[(kind, name)]
 
     def _group(self, kind: str, label: str, parent: str | None, address: str | None = None) -> str:
-        group = Group(f"{self.prefix}_g{len(self.groups) + 1}", kind, label, parent, address)
+        group = Group(f"{self.prefix}g{len(self.groups) + 1}", kind, label, parent, address)
         self.groups.append(group)
         return group.id
 
@@ -261,7 +266,7 @@ class _Builder:
         certain: bool = True,
         key: str | None = None,
     ) -> str:
-        node = Node(f"{self.prefix}_n{len(self.nodes) + 1}", kind, title, name, group, address, certain)
+        node = Node(f"{self.prefix}n{len(self.nodes) + 1}", kind, title, name, group, address, certain)
         self.nodes.append(node)
         self.by_name[(kind, key or name)] = node.id
         return node.id

@@ -72,7 +72,8 @@ class Target:
     """Where a default route sends traffic: a kind (a key of :data:`TARGET_KINDS`) and what it names.
 
     ``address`` is the resource address when the target is a resource of the configuration, else
-    None; ``name`` is how to show it (the address, a literal ID, or the unknown input).
+    None; ``name`` is how to show it (the address, a literal ID, or the unknown input). ``known``
+    is False when the target comes from outside the configuration (an input, a data source);
     ``certain`` is False when the route may not exist or may not be the default route.
     """
 
@@ -80,6 +81,7 @@ class Target:
     name: str
     address: str | None = None
     certain: bool = True
+    known: bool = True
 
 
 @dataclass
@@ -378,11 +380,11 @@ def _default_routes(routes: Value, certain: bool) -> list[Target]:
     """The targets of the ``0.0.0.0/0`` routes among ``routes`` (a list of route blocks or attributes)."""
     entries = as_list(routes)
     if entries is None:
-        return [Target("unknown", "routes not known", certain=False)]
+        return [Target("unknown", "routes not known", certain=False, known=False)]
     targets = []
     for entry in entries:
         if not isinstance(entry, dict):
-            targets.append(Target("unknown", "route not known", certain=False))
+            targets.append(Target("unknown", "route not known", certain=False, known=False))
             continue
         destination = entry.get("cidr_block", entry.get("destination_cidr_block"))
         maybe = isinstance(destination, (Unknown, ResourceRef, PartialString))
@@ -404,7 +406,7 @@ def _target(kind: str, value: Value, certain: bool) -> Target:
         return Target(kind, value.address, value.address, certain)
     if isinstance(value, str):
         return Target(kind, value, None, certain)
-    return Target(kind, describe(value).removeprefix("${").removesuffix("}"), None, certain)
+    return Target(kind, describe(value).removeprefix("${").removesuffix("}"), None, certain, known=False)
 
 
 def _gateway_kind(value: Value) -> str:

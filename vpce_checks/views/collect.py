@@ -77,7 +77,7 @@ def shown_vpcs(views: Iterable[ModuleView]) -> list[Shown]:
 def picture(items: Sequence[Shown], findings: Iterable[Finding]) -> Diagram:
     """One picture of ``items``, with those of ``findings`` that belong to each item's module marked.
 
-    IDs are made unique across modules (``m<module>_<id>``); VPC groups name the module when the
+    IDs are made unique across modules (``m<module><id>``); VPC groups name the module when the
     items come from several.
     """
     active = set(findings)
@@ -92,7 +92,7 @@ def picture(items: Sequence[Shown], findings: Iterable[Finding]) -> Diagram:
                 for group in diagram.groups
             )
             diagram = replace(diagram, groups=groups)
-        parts.append(_prefixed(diagram, f"m{number}_"))
+        parts.append(_prefixed(diagram, f"m{number}"))
     return join(parts)
 
 

@@ -71,7 +71,9 @@ def render_text(items: Sequence[Shown], traffic: Traffic | None = None) -> str:
 def _text_block(item: Shown, traffic: TrafficCost | None) -> str:
     cost = item.vpc.cost
     lines = [f"{item.title}: {cost.price_note}"]
-    rows = [("Interface endpoint", "service", "AZs", "per month", "break-even")]
+    rows = [("Interface endpoint", "service", "AZs", "per month", "break-even")] if cost.interface else []
+    if not cost.interface:
+        lines.append("  Interface endpoints: none")
     for endpoint in cost.interface:
         maybe = "" if endpoint.certain else " (may not exist)"
         rows.append(
