@@ -142,6 +142,7 @@ class _Builder:
     edges: list[Edge] = field(default_factory=list)
     by_name: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, name) -> node ID, so a thing reached twice is drawn once."""
+    drawn: set[Edge] = field(default_factory=set)
 
     def draw(self, layout: VpcLayout, title: str | None) -> None:
         where = layout.region or "region not known"
@@ -273,5 +274,6 @@ class _Builder:
 
     def _edge(self, source: str, target: str, label: str, certain: bool = True, placement: bool = False) -> None:
         edge = Edge(source, target, label, certain, placement)
-        if edge not in self.edges:
+        if edge not in self.drawn:
+            self.drawn.add(edge)
             self.edges.append(edge)
