@@ -36,6 +36,11 @@ class Group:
     marks: tuple[str, ...] = ()
     """Rule IDs of the findings about it (for a VPC: those about the VPC or about nothing drawn)."""
 
+    @property
+    def lines(self) -> list[str]:
+        """The lines of its label: what it is, then its findings."""
+        return [self.label, *_mark_line(self.marks)]
+
 
 @dataclass(frozen=True)
 class Node:
@@ -54,6 +59,15 @@ class Node:
     address: str | None = None
     certain: bool = True
     marks: tuple[str, ...] = ()
+
+    @property
+    def lines(self) -> list[str]:
+        """The lines of its label: what it is, which one, then its findings."""
+        return [line for line in (self.title, self.name) if line] + _mark_line(self.marks)
+
+
+def _mark_line(marks: tuple[str, ...]) -> list[str]:
+    return ["⚠ " + " ".join(marks)] if marks else []
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,16 @@ class Diagram:
             for group in self.groups
         )
         return replace(self, nodes=nodes, groups=groups)
+
+    def tree(self) -> tuple[dict[str | None, list[Group]], dict[str | None, list[Node]]]:
+        """The groups inside each group, and the nodes directly in each (key None: the top level)."""
+        children: dict[str | None, list[Group]] = {}
+        for group in self.groups:
+            children.setdefault(group.parent, []).append(group)
+        members: dict[str | None, list[Node]] = {}
+        for node in self.nodes:
+            members.setdefault(node.group, []).append(node)
+        return children, members
 
     @property
     def has_marks(self) -> bool:

@@ -26,10 +26,7 @@ def quote(text: str) -> str:
 
 def label(node: Node | Group) -> str:
     """A node's or group's label: each line quoted, joined by DOT's line break."""
-    lines = [node.title, node.name] if isinstance(node, Node) else [node.label]
-    if node.marks:
-        lines.append("⚠ " + " ".join(node.marks))
-    return '"' + "\\n".join(quote(line)[1:-1] for line in lines if line) + '"'
+    return '"' + "\\n".join(quote(line)[1:-1] for line in node.lines) + '"'
 
 
 def render(diagram: Diagram) -> str:
@@ -40,12 +37,7 @@ def render(diagram: Diagram) -> str:
         '  node [fontname="Helvetica", fontsize=10];',
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
-    children: dict[str | None, list[Group]] = {}
-    for group in diagram.groups:
-        children.setdefault(group.parent, []).append(group)
-    members: dict[str | None, list[Node]] = {}
-    for node in diagram.nodes:
-        members.setdefault(node.group, []).append(node)
+    children, members = diagram.tree()
 
     def emit(group: Group | None, depth: int) -> None:
         indent = "  " * depth

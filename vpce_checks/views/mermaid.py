@@ -46,22 +46,13 @@ def escape(text: str) -> str:
 
 def label(node: Node | Group) -> str:
     """A node's or group's label: what it is and which one, then its findings (escaped, ``<br>`` between)."""
-    lines = [node.title, node.name] if isinstance(node, Node) else [node.label]
-    text = "<br>".join(escape(line) for line in lines if line)
-    if node.marks:
-        text += "<br>" + escape("⚠ " + " ".join(node.marks))
-    return text
+    return "<br>".join(escape(line) for line in node.lines)
 
 
 def render(diagram: Diagram) -> str:
     """The Mermaid source of ``diagram``, ending with a newline."""
     lines = ["flowchart LR"]
-    children: dict[str | None, list[Group]] = {}
-    for group in diagram.groups:
-        children.setdefault(group.parent, []).append(group)
-    members: dict[str | None, list[Node]] = {}
-    for node in diagram.nodes:
-        members.setdefault(node.group, []).append(node)
+    children, members = diagram.tree()
 
     def emit(group: Group | None, depth: int) -> None:
         indent = "  " * depth
