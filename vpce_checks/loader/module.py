@@ -32,6 +32,7 @@ from vpce_checks.loader.evaluate import (
     max_collection,
     to_number,
 )
+from vpce_checks.loader.files import configuration_files
 from vpce_checks.loader.modules import (
     MAX_MODULE_INSTANCES,
     MODULE_META_ARGUMENTS,
@@ -41,6 +42,7 @@ from vpce_checks.loader.modules import (
     read_manifest,
     resolve_source,
 )
+from vpce_checks.loader.overrides import merge_overrides
 from vpce_checks.loader.syntax import (
     Block,
     Body,
@@ -63,13 +65,8 @@ class LoadOptions:
     variables: dict[str, str] = field(default_factory=dict)
 
 
-def is_terraform_file(name: str) -> bool:
-    """True for the files Terraform reads as configuration."""
-    return name.endswith(".tf") or name.endswith(".tf.json")
-
-
 def load_directory(directory: str, display: str, options: LoadOptions | None = None) -> Configuration:
-    """Read every ``.tf`` and ``.tf.json`` file of ``directory`` as one root module.
+    """Read the configuration files of ``directory`` as one root module (see :mod:`.files`).
 
     ``display`` is how the directory is named in findings (the path as the user gave it). The
     modules it calls are expanded into the same configuration (see :mod:`vpce_checks.loader.modules`).
@@ -191,20 +188,37 @@ class Module:
         self._file_lines: dict[str, list[str]] = {}
 
     def read_files(self) -> list[str]:
-        """Read the directory's Terraform files; returns its sorted listing. Parse errors are Problems."""
+        """Read the directory's configuration files; returns its sorted listing. Parse errors are Problems.
+
+        Override files are merged into the blocks they name (:mod:`vpce_checks.loader.overrides`)
+        before anything is registered.
+        """
         listing = sorted(os.listdir(self.directory))
-        for name in filter(is_terraform_file, listing):
+        chosen = configuration_files(listing)
+        problems_before = len(self.config.problems)
+        primary = self._read(chosen.primary)
+        complete = len(self.config.problems) == problems_before
+        merged = merge_overrides(primary, self._read(chosen.overrides), originals_complete=complete)
+        self.config.problems.extend(merged.problems)
+        for path, blocks in merged.files:
+            self.add_file(path, blocks)
+        return listing
+
+    def _read(self, names: list[str]) -> list[tuple[str, list[Block]]]:
+        """The blocks of each file; what cannot be read is a Problem (a file keeps its readable blocks)."""
+        read = []
+        for name in names:
             path = os.path.join(self.directory, name)
             try:
                 blocks = read_file(path, _join(self.display, name))
             except ParseError as error:
-                self.config.problems.append(error.problem)
-                continue
-            self.add_file(path, blocks)
-        return listing
+                self.config.problems.extend(error.problems)
+                blocks = error.blocks
+            read.append((path, blocks))
+        return read
 
     def add_file(self, path: str, blocks: Iterable[Block]) -> None:
-        """Register the top-level blocks of one file."""
+        """Register the top-level blocks of one file (overrides already merged)."""
         for block in blocks:
             if block.type == "variable" and block.labels:
                 self.variables.setdefault(block.labels[0], block)
@@ -336,6 +350,13 @@ class Module:
                 self._file_lines[path] = []
         lines = self._file_lines[path][location.start_line - 1 : location.end_line]
         return find_suppressions(lines, location.start_line)
+
+    def block_suppressions(self, path: str, block: Block) -> list[Suppression]:
+        """The ``skip`` comments inside a block and inside the override blocks merged into it."""
+        found = self.suppressions(path, block.location)
+        for location in block.overrides:  # override files sit in this module's directory
+            found += self.suppressions(os.path.join(self.directory, os.path.basename(location.file)), location)
+        return found
 
 
 def _value_or_unknown(expression: Expression, scope: Scope, origin: str) -> Any:
@@ -471,7 +492,7 @@ class Instance:
             attribute_lines=dict(body.attribute_lines),
             module=declaration.module.prefix.rstrip("."),
             certain=self.certain and declaration.module.certain,
-            suppressions=declaration.module.suppressions(declaration.path, location),
+            suppressions=declaration.module.block_suppressions(declaration.path, declaration.block),
         )
 
 
@@ -788,7 +809,7 @@ class ModuleInstance:
 
     def suppressions(self) -> list[Suppression]:
         """The skip comments written inside the module block."""
-        return self.call.parent.suppressions(self.call.path, self.location)
+        return self.call.parent.block_suppressions(self.call.path, self.call.block)
 
     def attribute_lines(self) -> dict[str, int]:
         """The lines of the module block's arguments."""
