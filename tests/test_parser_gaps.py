@@ -243,6 +243,13 @@ def test_what_stays_invalid_in_terraform_stays_an_error() -> None:
             parse_hcl(text, "main.tf")
 
 
+def test_an_error_names_the_identifiers_as_written() -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_hcl("locals {\n  a = [1 données]\n}\n", "main.tf")
+    assert "données" in raised.value.problem.message and "vpceu" not in raised.value.problem.message
+    assert raised.value.problem.location.start_line == 2
+
+
 def test_heredocs_and_strings_are_never_rewritten() -> None:
     text = 'locals {\n  a = "/* é */ ${"=>"}"\n  b = <<EOT\n  x\n  => y /* z */ é\nEOT\n}\n'
     prepared = compat.prepare(text)

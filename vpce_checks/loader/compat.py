@@ -31,8 +31,13 @@ from dataclasses import dataclass, field
 from lark import Token
 from lark.tree import ParseTree
 
-# Cheap test for anything the rewrite could change; most files have none of it.
-_TRIGGER = re.compile(r"[^\x00-\x7f]|/\*|\n[ \t]*(?:=>|\.)|[$%]\{[^}\n]*\n|\$\{~|~[ \t]*\}")
+# Cheap tests for anything the rewrite could change (most files have none of it), one pattern
+# each: an alternation would lose the regex engine's literal search. "/*" followed by a quote is
+# left out: it is the end of an ARN in a policy ("arn:aws:s3:::bucket/*"), hardly ever a comment.
+_TRIGGERS = tuple(
+    re.compile(pattern)
+    for pattern in (r'/\*(?!")', r"\n[ \t]*(?:=>|\.)", r"\$\{[^}\n]*\n", r"%\{[^}\n]*\n", r"\$\{~", r"~[ \t]*\}")
+)
 
 _CODE = re.compile(
     r"""
@@ -95,7 +100,7 @@ class _Frame:
 
 def prepare(text: str) -> Prepared:
     """``text`` with the constructs listed in the module docstring rewritten (or unchanged)."""
-    if not _TRIGGER.search(text):
+    if text.isascii() and not any(trigger.search(text) for trigger in _TRIGGERS):
         return Prepared(text)
     try:
         return _Rewriter(text).run()
@@ -111,6 +116,13 @@ def restore_names(tree: ParseTree, names: dict[str, str]) -> None:
         for index, child in enumerate(node.children):
             if isinstance(child, Token) and child.type == "NAME" and str(child) in names:
                 node.children[index] = child.update(value=names[str(child)])
+
+
+def restore_in_message(message: str, names: dict[str, str]) -> str:
+    """A parser message about the rewritten text, with the identifiers as written."""
+    for placeholder, name in names.items():
+        message = message.replace(placeholder, name)
+    return message
 
 
 def _is_identifier(word: str) -> bool:
@@ -212,6 +224,12 @@ class _Rewriter:
         if found is None:
             raise _CannotFollow
         self.out.append(self.text[start : found.end()])
+        frame = self.stack[-1]
+        if frame.kind == _BODY:
+            frame.expression = False  # the heredoc took the attribute's line break with it
+        if frame.kind not in (_INTERP, _DIRECTIVE) and found.group().endswith("\n"):
+            self.out.append("\n" * self.pending)  # a line break, where the next line may start anything
+            self.pending = 0
         return found.end()
 
     def _open(self, token: str, frame: _Frame) -> None:

@@ -86,7 +86,9 @@ def _provided(entry: Entry, indices: list[int]) -> Preparsed | None:
         message, line = entry["error"]
         return Preparsed(error=(message, line))
     if entry.get("full"):
-        return Preparsed(tree=entry["full"], problems=tuple((message, line) for message, line in entry["errors"]))
+        return Preparsed(
+            tree=entry["full"], problems=tuple((message, line) for message, line in entry.get("errors", []))
+        )
     if entry.get("unprepared"):
         return None
     blocks = [entry["parsed"][str(index)] for index in indices]

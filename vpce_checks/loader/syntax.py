@@ -249,7 +249,8 @@ def parse_hcl(text: str, display: str, first_line: int = 1) -> ParseTree:
         tree: ParseTree = hcl2.parses_to_tree(prepared.text)
     except UnexpectedInput as error:
         line = max(1, min(int(getattr(error, "line", 1) or 1), text.count("\n") + 1)) + first_line - 1
-        raise ParseError(Problem(_syntax_message(error, line), Location(display, line, line))) from error
+        message = compat.restore_in_message(_syntax_message(error, line), prepared.names)
+        raise ParseError(Problem(message, Location(display, line, line))) from error
     except RecursionError as error:
         raise ParseError(Problem("nesting is too deep to parse", Location(display, first_line, first_line))) from error
     compat.restore_names(tree, prepared.names)
