@@ -19,6 +19,7 @@ from lark import Token, Tree
 from vpce_checks.core.community_modules import VpcEndpointsModule
 from vpce_checks.core.data_sources import COMPUTED_DATA
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
+from vpce_checks.core.network import ASSOCIATIONS, ENDPOINT
 from vpce_checks.core.registry import relevant_resource_types
 from vpce_checks.core.values import ResourceRef, Unknown, Value, collect_references, is_unknown
 from vpce_checks.loader.evaluate import (
@@ -186,6 +187,10 @@ class Module:
         self._memo: dict[tuple[str, str], Any] = {}
         self._evaluating: set[tuple[str, str]] = set()
         self._file_lines: dict[str, list[str]] = {}
+        self._attachments_unseen = False
+        """A block left out for a syntax error may attach things to this module's endpoints."""
+        self._files_cut_short: set[str] = set()
+        """Files whose end could not be split into blocks: it may attach things to their endpoints."""
 
     def read_files(self) -> list[str]:
         """Read the directory's configuration files; returns its sorted listing. Parse errors are Problems.
@@ -214,6 +219,9 @@ class Module:
             except ParseError as error:
                 self.config.problems.extend(error.problems)
                 blocks = error.blocks
+                self._attachments_unseen |= any(_may_attach(part.header) for part in error.skipped)
+                if any(part.header is None for part in error.skipped):
+                    self._files_cut_short.add(path)
             read.append((path, blocks))
         return read
 
@@ -266,6 +274,9 @@ class Module:
         for declaration in self.resources.values():
             for instance in declaration.instances():
                 self.config.resources.append(instance.resource())
+                unseen = self._attachments_unseen or declaration.path in self._files_cut_short
+                if unseen and declaration.type == ENDPOINT:
+                    self.config.escaped.add(instance.address)  # absences of attachments prove nothing
         for call in self.calls.values():
             for module_instance in call.instances():
                 module_instance.build()
@@ -357,6 +368,21 @@ class Module:
         for location in block.overrides:  # override files sit in this module's directory
             found += self.suppressions(os.path.join(self.directory, os.path.basename(location.file)), location)
         return found
+
+
+_ATTACHING_TYPES = frozenset(ASSOCIATIONS) | {"aws_vpc_endpoint_private_dns"}
+"""Resource types that attach route tables, subnets, security groups or private DNS to an endpoint."""
+
+
+def _may_attach(header: tuple[str, ...] | None) -> bool:
+    """True when a block left out for a syntax error may attach things to any endpoint of its module.
+
+    Text the scanner could not split (``None``) counts for its own file only: an endpoint in a file
+    that was read whole was judged the same way before blocks could be read one by one.
+    """
+    if header is None:
+        return False
+    return header[0] == "module" or (header[0] == "resource" and len(header) > 1 and header[1] in _ATTACHING_TYPES)
 
 
 def _value_or_unknown(expression: Expression, scope: Scope, origin: str) -> Any:

@@ -86,9 +86,8 @@ def _provided(entry: Entry, indices: list[int]) -> Preparsed | None:
         message, line = entry["error"]
         return Preparsed(error=(message, line))
     if entry.get("full"):
-        return Preparsed(
-            tree=entry["full"], problems=tuple((message, line) for message, line in entry.get("errors", []))
-        )
+        skipped = tuple((message, line, header) for message, line, header in entry.get("skipped", []))
+        return Preparsed(tree=entry["full"], skipped=skipped)
     if entry.get("unprepared"):
         return None
     blocks = [entry["parsed"][str(index)] for index in indices]
@@ -217,11 +216,14 @@ def _whole_file(text: str, path: str) -> Entry:
 
 def _parse_whole(text: str, path: str) -> Entry:
     try:
-        tree, problems = syntax.parse_blocks(text, path)
+        tree, skipped = syntax.parse_blocks(text, path)
     except ParseError as error:
         return {"error": [error.problem.message, error.problem.location.start_line]}
-    errors = [[problem.message, problem.location.start_line] for problem in problems]
-    return {"full": trees.encode(tree), "errors": errors}
+    left_out = [
+        [part.problem.message, part.problem.location.start_line, None if part.header is None else list(part.header)]
+        for part in skipped
+    ]
+    return {"full": trees.encode(tree), "skipped": left_out}
 
 
 def _well_formed(entry: Entry) -> bool:

@@ -59,18 +59,32 @@ class Block:
     """Where the override-file blocks merged into this one are written (see :mod:`.overrides`)."""
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A part of a file left out for a syntax error: the problem, and the block's header if known."""
+
+    problem: Problem
+    header: tuple[str, ...] | None
+    """``(type, *labels)`` of the block; None for the rest of a file the scanner could not split."""
+
+
 class ParseError(Exception):
     """A file that is not valid Terraform, with the line where reading stopped.
 
     When only some top-level blocks of a file hold errors, ``blocks`` are the file's other blocks,
-    read as usual, and ``problems`` has one problem per block left out (``problem`` is the first).
+    read as usual, and ``skipped`` says what was left out (``problem`` is the first problem).
     """
 
-    def __init__(self, problem: Problem, blocks: list[Block] | None = None, problems: list[Problem] | None = None):
+    def __init__(self, problem: Problem, blocks: list[Block] | None = None, skipped: list[Skipped] | None = None):
         super().__init__(problem.message)
         self.problem = problem
         self.blocks: list[Block] = blocks or []
-        self.problems: list[Problem] = problems or [problem]
+        self.skipped: list[Skipped] = skipped or []
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of the file: one per part left out, or the one that makes it unreadable."""
+        return [part.problem for part in self.skipped] or [self.problem]
 
 
 @dataclass(frozen=True)
@@ -102,8 +116,8 @@ class Preparsed:
     tree: trees.Encoded | None = None
     error: tuple[str, int] | None = None
     """The message and line of the problem that makes the file unreadable."""
-    problems: tuple[tuple[str, int], ...] = ()
-    """The message and line of each top-level block left out of ``tree`` for a syntax error."""
+    skipped: tuple[tuple[str, int, list[str] | None], ...] = ()
+    """Message, line and header (see :class:`Skipped`) of each part left out of ``tree``."""
 
 
 _preparsed: dict[str, Preparsed] = {}
@@ -154,8 +168,8 @@ def read_file(path: str, display: str) -> list[Block]:
     """The top-level blocks of one configuration file (``.tf``, ``.tofu``, ``.tf.json``, ``.tofu.json``).
 
     ``display`` is the file's name as findings show it. Raises :class:`ParseError`; when some
-    top-level blocks could be read, the error holds them (``blocks``) and a problem per block
-    left out (``problems``).
+    top-level blocks could be read, the error holds them (``blocks``) and what was left out
+    (``skipped``, a problem each).
     """
     provided = _provided(path)
     if provided is not None:
@@ -168,19 +182,22 @@ def read_file(path: str, display: str) -> list[Block]:
         except trees.MalformedTree:
             pass  # cannot happen for trees this process built; parse the file again to be sure
         else:
-            problems = [Problem(message, Location(display, line, line)) for message, line in provided.problems]
-            return _complete(blocks, problems)
+            skipped = [
+                Skipped(Problem(message, Location(display, line, line)), None if header is None else tuple(header))
+                for message, line, header in provided.skipped
+            ]
+            return _complete(blocks, skipped)
     text = _read_text(path, display)
     if is_json_file(path):
         return _json_blocks(text, display)
-    tree, problems = parse_blocks(text, display)
-    return _complete(_hcl_blocks(tree, display), problems)
+    tree, skipped = parse_blocks(text, display)
+    return _complete(_hcl_blocks(tree, display), skipped)
 
 
-def _complete(blocks: list[Block], problems: list[Problem]) -> list[Block]:
+def _complete(blocks: list[Block], skipped: list[Skipped]) -> list[Block]:
     """``blocks`` when nothing was left out, else the :class:`ParseError` that carries them."""
-    if problems:
-        raise ParseError(problems[0], blocks, problems)
+    if skipped:
+        raise ParseError(skipped[0].problem, blocks, skipped)
     return blocks
 
 
@@ -257,8 +274,8 @@ def parse_hcl(text: str, display: str, first_line: int = 1) -> ParseTree:
     return tree
 
 
-def parse_blocks(text: str, display: str) -> tuple[ParseTree, list[Problem]]:
-    """The parse tree of a whole file and, when it has syntax errors, a problem per block left out.
+def parse_blocks(text: str, display: str) -> tuple[ParseTree, list[Skipped]]:
+    """The parse tree of a whole file and, when it has syntax errors, what was left out.
 
     A file that does not parse whole is split into its top-level blocks
     (:func:`vpce_checks.loader.prefilter.split_blocks`), each parsed alone: the blocks that
@@ -293,8 +310,11 @@ def parse_blocks(text: str, display: str) -> tuple[ParseTree, list[Problem]]:
             for child in subtree(document, 0).children
             if isinstance(child, Tree) and child.data != "new_line_or_comment"
         )
-    problems = [_left_out(problem, block, (first, last), bool(kept)) for problem, block, first, last in failed]
-    return trees.decode(["start", 0, 0, [["body", 0, 0, kept]]]), problems
+    skipped = [
+        Skipped(_left_out(problem, block, (first, last), bool(kept)), None if block is None else block.header)
+        for problem, block, first, last in failed
+    ]
+    return trees.decode(["start", 0, 0, [["body", 0, 0, kept]]]), skipped
 
 
 def _left_out(problem: Problem, block: TopBlock | None, lines: tuple[int, int], others_read: bool) -> Problem:
