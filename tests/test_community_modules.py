@@ -14,7 +14,8 @@ from vpce_checks.core.community_modules.sources import SourceAddress, parse_sour
 from vpce_checks.core.community_modules.versions import VersionSet
 from vpce_checks.core.model import Configuration
 from vpce_checks.loader.evaluate import finalize
-from vpce_checks.loader.module import Context, Module, ModuleInstance, is_terraform_file, load_directory
+from vpce_checks.loader.files import is_terraform_file
+from vpce_checks.loader.module import Context, Module, ModuleInstance, load_directory
 from vpce_checks.loader.modules import Root
 from vpce_checks.loader.syntax import read_file
 

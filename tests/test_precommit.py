@@ -27,9 +27,18 @@ def test_hook_definition() -> None:
     assert hook["entry"] == "vpce-checks scan"
     assert hook["require_serial"] is True
     files = re.compile(hook["files"])
-    for name in ("main.tf", "net/endpoints.tf", "stack.tf.json", "prod.tfvars", "terraform.tfvars", "x.tfvars.json"):
+    for name in (
+        "main.tf",
+        "net/endpoints.tf",
+        "stack.tf.json",
+        "main.tofu",
+        "stack.tofu.json",
+        "prod.tfvars",
+        "terraform.tfvars",
+        "x.tfvars.json",
+    ):
         assert files.search(name), name
-    for name in ("README.md", "package.json", "main.tf.bak", "tfvars.txt"):
+    for name in ("README.md", "package.json", "main.tf.bak", "tfvars.txt", "main.tofu.bak"):
         assert not files.search(name), name
 
 

@@ -14,7 +14,8 @@ from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
 from vpce_checks.core.registry import Rule, relevant_resource_types
 from vpce_checks.loader.discover import discover
-from vpce_checks.loader.module import LoadOptions, is_terraform_file, load_directory
+from vpce_checks.loader.files import configuration_files
+from vpce_checks.loader.module import LoadOptions, load_directory
 from vpce_checks.loader.preparse import Settings, preparse
 from vpce_checks.loader.syntax import Limits, forget_provided, prepare_on_demand, set_limits
 
@@ -197,7 +198,8 @@ def _terraform_files(directories: set[str]) -> set[str]:
     files: set[str] = set()
     for directory in directories:
         with contextlib.suppress(OSError):
-            files.update(os.path.join(directory, name) for name in os.listdir(directory) if is_terraform_file(name))
+            chosen = configuration_files(os.listdir(directory))
+            files.update(os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides])
     return files
 
 

@@ -21,7 +21,7 @@ import platformdirs
 from vpce_checks import __version__
 
 CACHE_DIR_VARIABLE = "VPCE_CHECKS_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 """Bump when the layout of an entry changes."""
 
 

@@ -1,4 +1,4 @@
-"""Finding the Terraform modules under a path: every directory that holds ``.tf`` files."""
+"""Finding the Terraform modules under a path: every directory that holds configuration files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from vpce_checks.core.model import Location, Problem
-from vpce_checks.loader.module import is_terraform_file
+from vpce_checks.loader.files import is_terraform_file
 
 SKIPPED_DIRECTORIES = frozenset({".terraform", ".git", "node_modules", ".terragrunt-cache"})
 

@@ -19,6 +19,7 @@ from lark import Token, Tree
 from vpce_checks.core.community_modules import ModelUse
 from vpce_checks.core.data_sources import COMPUTED_DATA
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
+from vpce_checks.core.network import ASSOCIATIONS, ENDPOINT
 from vpce_checks.core.registry import relevant_resource_types
 from vpce_checks.core.values import ResourceRef, Unknown, Value, collect_references, is_unknown
 from vpce_checks.loader.evaluate import (
@@ -32,6 +33,7 @@ from vpce_checks.loader.evaluate import (
     max_collection,
     to_number,
 )
+from vpce_checks.loader.files import configuration_files
 from vpce_checks.loader.models import attribute_lines, unmodelled_inputs
 from vpce_checks.loader.modules import (
     MAX_MODULE_INSTANCES,
@@ -42,6 +44,7 @@ from vpce_checks.loader.modules import (
     read_manifest,
     resolve_source,
 )
+from vpce_checks.loader.overrides import merge_overrides
 from vpce_checks.loader.syntax import (
     Block,
     Body,
@@ -64,13 +67,8 @@ class LoadOptions:
     variables: dict[str, str] = field(default_factory=dict)
 
 
-def is_terraform_file(name: str) -> bool:
-    """True for the files Terraform reads as configuration."""
-    return name.endswith(".tf") or name.endswith(".tf.json")
-
-
 def load_directory(directory: str, display: str, options: LoadOptions | None = None) -> Configuration:
-    """Read every ``.tf`` and ``.tf.json`` file of ``directory`` as one root module.
+    """Read the configuration files of ``directory`` as one root module (see :mod:`.files`).
 
     ``display`` is how the directory is named in findings (the path as the user gave it). The
     modules it calls are expanded into the same configuration (see :mod:`vpce_checks.loader.modules`).
@@ -184,22 +182,46 @@ class Module:
         self._memo: dict[tuple[str, str], Any] = {}
         self._evaluating: set[tuple[str, str]] = set()
         self._file_lines: dict[str, list[str]] = {}
+        self._attachments_unseen = False
+        """A block left out for a syntax error may attach things to this module's endpoints."""
+        self._files_cut_short: set[str] = set()
+        """Files whose end could not be split into blocks: it may attach things to their endpoints."""
 
     def read_files(self) -> list[str]:
-        """Read the directory's Terraform files; returns its sorted listing. Parse errors are Problems."""
+        """Read the directory's configuration files; returns its sorted listing. Parse errors are Problems.
+
+        Override files are merged into the blocks they name (:mod:`vpce_checks.loader.overrides`)
+        before anything is registered.
+        """
         listing = sorted(os.listdir(self.directory))
-        for name in filter(is_terraform_file, listing):
+        chosen = configuration_files(listing)
+        problems_before = len(self.config.problems)
+        primary = self._read(chosen.primary)
+        complete = len(self.config.problems) == problems_before
+        merged = merge_overrides(primary, self._read(chosen.overrides), originals_complete=complete)
+        self.config.problems.extend(merged.problems)
+        for path, blocks in merged.files:
+            self.add_file(path, blocks)
+        return listing
+
+    def _read(self, names: list[str]) -> list[tuple[str, list[Block]]]:
+        """The blocks of each file; what cannot be read is a Problem (a file keeps its readable blocks)."""
+        read = []
+        for name in names:
             path = os.path.join(self.directory, name)
             try:
                 blocks = read_file(path, _join(self.display, name))
             except ParseError as error:
-                self.config.problems.append(error.problem)
-                continue
-            self.add_file(path, blocks)
-        return listing
+                self.config.problems.extend(error.problems)
+                blocks = error.blocks
+                self._attachments_unseen |= any(_may_attach(part.header) for part in error.skipped)
+                if any(part.header is None for part in error.skipped):
+                    self._files_cut_short.add(path)
+            read.append((path, blocks))
+        return read
 
     def add_file(self, path: str, blocks: Iterable[Block]) -> None:
-        """Register the top-level blocks of one file."""
+        """Register the top-level blocks of one file (overrides already merged)."""
         for block in blocks:
             if block.type == "variable" and block.labels:
                 self.variables.setdefault(block.labels[0], block)
@@ -247,6 +269,9 @@ class Module:
         for declaration in self.resources.values():
             for instance in declaration.instances():
                 self.config.resources.append(instance.resource())
+                unseen = self._attachments_unseen or declaration.path in self._files_cut_short
+                if unseen and declaration.type == ENDPOINT:
+                    self.config.escaped.add(instance.address)  # absences of attachments prove nothing
         for call in self.calls.values():
             for module_instance in call.instances():
                 module_instance.build()
@@ -333,7 +358,7 @@ class Module:
             call = self.call
             written = {name: value for name, value in block.body.attributes.items() if name not in META_ARGUMENTS}
             return call.location, attribute_lines(written, call.attribute_lines()), call.suppressions()
-        return block.location, dict(block.body.attribute_lines), self.suppressions(path, block.location)
+        return block.location, dict(block.body.attribute_lines), self.block_suppressions(path, block)
 
     def suppressions(self, path: str, location: Location) -> list[Suppression]:
         """The ``skip`` comments written inside a block's lines."""
@@ -349,6 +374,28 @@ class Module:
             except (OSError, UnicodeDecodeError):
                 self._file_lines[path] = []
         return self._file_lines[path]
+
+    def block_suppressions(self, path: str, block: Block) -> list[Suppression]:
+        """The ``skip`` comments inside a block and inside the override blocks merged into it."""
+        found = self.suppressions(path, block.location)
+        for location in block.overrides:  # override files sit in this module's directory
+            found += self.suppressions(os.path.join(self.directory, os.path.basename(location.file)), location)
+        return found
+
+
+_ATTACHING_TYPES = frozenset(ASSOCIATIONS) | {"aws_vpc_endpoint_private_dns"}
+"""Resource types that attach route tables, subnets, security groups or private DNS to an endpoint."""
+
+
+def _may_attach(header: tuple[str, ...] | None) -> bool:
+    """True when a block left out for a syntax error may attach things to any endpoint of its module.
+
+    Text the scanner could not split (``None``) counts for its own file only: an endpoint in a file
+    that was read whole was judged the same way before blocks could be read one by one.
+    """
+    if header is None:
+        return False
+    return header[0] == "module" or (header[0] == "resource" and len(header) > 1 and header[1] in _ATTACHING_TYPES)
 
 
 def _value_or_unknown(expression: Expression, scope: Scope, origin: str) -> Any:
@@ -845,7 +892,7 @@ class ModuleInstance:
 
     def suppressions(self) -> list[Suppression]:
         """The skip comments written inside the module block."""
-        return self.call.parent.suppressions(self.call.path, self.location)
+        return self.call.parent.block_suppressions(self.call.path, self.call.block)
 
     def attribute_lines(self) -> dict[str, int]:
         """The lines of the module block's arguments."""
