@@ -6,7 +6,7 @@ from pathlib import Path
 
 from helpers import load_hcl
 
-from vpce_checks.loader.discover import module_directories
+from vpce_checks.loader.discover import discover
 from vpce_checks.loader.files import configuration_files, is_override_file, is_terraform_file
 
 
@@ -51,7 +51,7 @@ def test_a_directory_of_tofu_files_is_a_module(tmp_path: Path) -> None:
     (tmp_path / "stack" / "main.tofu").write_text("", encoding="utf-8")
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / ".draft.tf").write_text("", encoding="utf-8")
-    assert module_directories(str(tmp_path)) == [str(tmp_path / "stack")]
+    assert discover(str(tmp_path)).directories == [str(tmp_path / "stack")]
 
 
 def test_a_broken_shadowed_file_is_not_read(tmp_path: Path) -> None:
