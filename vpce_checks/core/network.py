@@ -243,7 +243,6 @@ class Vpc:
     resource: Resource
     endpoints: list[Endpoint] = field(default_factory=list)
     strays: list[Endpoint] = field(default_factory=list)
-    route_tables: list[RouteTable] = field(default_factory=list)
     egress_route_tables: list[RouteTable] = field(default_factory=list)
     """Route tables of this VPC's own workload subnets whose default route costs money: to a NAT
     gateway, a NAT instance or a Transit Gateway. Tables that serve only Transit Gateway attachment
@@ -346,7 +345,6 @@ class Network:
                         vpc.nat_unknown = True  # this table, maybe with a NAT route, may be in any VPC
                 continue
             vpc = vpcs[table.vpc]
-            vpc.route_tables.append(table)
             egress = table.egress
             if egress is None:
                 vpc.nat_unknown = True

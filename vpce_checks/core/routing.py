@@ -18,7 +18,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Mapping
+from typing import Callable, Literal, Mapping
 
 from vpce_checks.core.model import Configuration, Resource
 from vpce_checks.core.prices import RegionPrices, price_note
@@ -63,14 +63,6 @@ PAID = (Egress.NAT_GATEWAY, Egress.NAT_INSTANCE, Egress.TRANSIT_GATEWAY)
 """The default routes that carry S3 and DynamoDB traffic over a path that costs money."""
 
 
-@dataclass(frozen=True)
-class DefaultRoute:
-    """A ``0.0.0.0/0`` route: where it leads (None when unknown) and its target as written."""
-
-    egress: Egress | None
-    target: str | None = None
-
-
 @dataclass
 class RouteTable:
     """One route table of the configuration, however it is named."""
@@ -78,7 +70,8 @@ class RouteTable:
     key: str
     vpc: str | None
     resource: Resource | None = None
-    default_routes: list[DefaultRoute] = field(default_factory=list)
+    default_routes: list[Egress | None] = field(default_factory=list)
+    """Where each of its ``0.0.0.0/0`` routes leads (None when unknown)."""
     certain: bool = True
 
     @property
@@ -91,16 +84,10 @@ class RouteTable:
         """Where its default route leads; None when that cannot be known."""
         if not self.certain:
             return None
-        kinds = {route.egress for route in self.default_routes}
+        kinds = set(self.default_routes)
         if None in kinds or len(kinds) > 1:
             return None
         return kinds.pop() if kinds else Egress.NONE
-
-    @property
-    def target(self) -> str | None:
-        """The default route's target as written (``aws_nat_gateway.a``, ``aws_instance.nat``), if known."""
-        targets = {route.target for route in self.default_routes if route.target}
-        return targets.pop() if len(targets) == 1 else None
 
 
 class Routing:
@@ -179,7 +166,7 @@ class Routing:
             for network in self.config.of_type(kind):
                 key = _default_table_key(network.address)
                 # An adopted default VPC's main table holds routes set outside the configuration.
-                unknown = [DefaultRoute(None)] if kind == "aws_default_vpc" else []
+                unknown: list[Egress | None] = [None] if kind == "aws_default_vpc" else []
                 tables[key] = RouteTable(key, network.address, default_routes=unknown, certain=network.certain)
         for resource in self.config.of_type("aws_route_table"):
             owner = self.vpc_key(resource.get("vpc_id"))
@@ -193,62 +180,60 @@ class Routing:
                 tables[adopted].resource = resource
                 tables[adopted].default_routes = written
                 tables[adopted].certain = tables[adopted].certain and resource.certain
-            elif adopted is None and any(route.egress != Egress.INTERNET_GATEWAY for route in written):
+            elif adopted is None and any(route != Egress.INTERNET_GATEWAY for route in written):
                 self.unplaced = True
         for route in self.config.of_type("aws_route"):
             found = self._route(route.attributes)
-            if found is None:
-                continue
+            if found is False:
+                continue  # not a default route
             if not route.certain:
-                found = DefaultRoute(None)
+                found = None
             target = self.table_key(route.get("route_table_id"))
             if target is not None and target in tables:
                 tables[target].default_routes.append(found)
-            elif target is None and found.egress != Egress.INTERNET_GATEWAY:
+            elif target is None and found != Egress.INTERNET_GATEWAY:
                 self.unplaced = True
         return tables
 
-    def _inline_routes(self, table: Resource) -> list[DefaultRoute]:
+    def _inline_routes(self, table: Resource) -> list[Egress | None]:
         if not table.has("route"):
             return []
         entries = as_list(table.get("route"))
         if entries is None:
-            return [DefaultRoute(None)]
+            return [None]
         routes = []
         for entry in entries:
-            found = self._route(entry) if isinstance(entry, dict) else DefaultRoute(None)
-            if found is not None:
+            found = self._route(entry) if isinstance(entry, dict) else None
+            if found is not False:
                 routes.append(found)
         return routes
 
-    def _route(self, entry: Mapping[str, Value]) -> DefaultRoute | None:
-        """The default route a route entry makes, or None when it is not an IPv4 default route.
+    def _route(self, entry: Mapping[str, Value]) -> Egress | None | Literal[False]:
+        """Where a route entry's IPv4 default route leads (None: unknown), or False when it is not one.
 
         IPv6 routes (``::/0`` to an egress-only internet gateway) and prefix-list routes are not.
         """
         destination = _written(entry, "cidr_block", "destination_cidr_block")
         if destination is None:
-            return None
+            return False
         found = self._target(entry)
         if is_unknown(destination):
             # It may be the default route: unknown unless it surely leads nowhere that costs.
-            return None if found.egress in (Egress.INTERNET_GATEWAY, Egress.OTHER) else DefaultRoute(None)
-        return found if destination == ANYWHERE else None
+            return False if found in (Egress.INTERNET_GATEWAY, Egress.OTHER) else None
+        return found if destination == ANYWHERE else False
 
-    def _target(self, entry: Mapping[str, Value]) -> DefaultRoute:
-        nat = _written(entry, "nat_gateway_id")
-        if nat is not None:
-            return DefaultRoute(Egress.NAT_GATEWAY, _name(nat))
-        transit = _written(entry, "transit_gateway_id")
-        if transit is not None:
-            return DefaultRoute(Egress.TRANSIT_GATEWAY, _name(transit))
+    def _target(self, entry: Mapping[str, Value]) -> Egress | None:
+        if _written(entry, "nat_gateway_id") is not None:
+            return Egress.NAT_GATEWAY
+        if _written(entry, "transit_gateway_id") is not None:
+            return Egress.TRANSIT_GATEWAY
         gateway = _written(entry, "gateway_id")
         if gateway is not None:
-            return DefaultRoute(self._gateway(gateway), _name(gateway))
+            return self._gateway(gateway)
         for attribute in ("instance_id", "network_interface_id"):
             target = _written(entry, attribute)
             if target is not None:
-                return DefaultRoute(self._forwarder(target), _name(target))
+                return self._forwarder(target)
         others = (
             "vpc_peering_connection_id",
             "vpc_endpoint_id",
@@ -258,8 +243,8 @@ class Routing:
             "core_network_arn",
         )
         if any(_written(entry, attribute) is not None for attribute in others):
-            return DefaultRoute(Egress.OTHER)
-        return DefaultRoute(None)
+            return Egress.OTHER
+        return None
 
     def _gateway(self, value: Value) -> Egress | None:
         """``gateway_id`` may name a NAT gateway too (the API accepts it, with a perpetual diff)."""
@@ -424,12 +409,6 @@ def _written(entry: Mapping[str, Value], *names: str) -> Value:
         if value is not None and value != "":
             return value
     return None
-
-
-def _name(value: Value) -> str | None:
-    if isinstance(value, ResourceRef):
-        return value.address
-    return value if isinstance(value, str) else None
 
 
 def egress_of(tables: list[RouteTable]) -> dict[Egress, list[RouteTable]]:
