@@ -674,6 +674,17 @@ CASES.update(
             + gateway("s3", "s3", extra="route_table_ids = [aws_vpc.main.default_route_table_id]"),
             set(),
         ),
+        "008 a route on an unknown table may be the way out": (
+            "VPCE008",
+            'variable "table" {}\n'
+            + 'resource "aws_route" "maybe" {\n  route_table_id = var.table\n'
+            '  destination_cidr_block = "0.0.0.0/0"\n  nat_gateway_id = "nat-1"\n}\n'
+            + route_table("public", '    cidr_block = "0.0.0.0/0"\n    gateway_id = "igw-0123456789abcdef0"')
+            + interface("ecr_api", "ecr.api")
+            + interface("ecr_dkr", "ecr.dkr")
+            + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.public.id]"),
+            set(),
+        ),
         "008 route table of the endpoints' subnets unknown": (
             "VPCE008",
             'variable "table" {}\n' + 'resource "aws_route_table_association" "a" {\n  subnet_id = aws_subnet.a.id\n'

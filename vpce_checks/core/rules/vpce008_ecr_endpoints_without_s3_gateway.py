@@ -114,6 +114,8 @@ def _missing_tables(network: Network, vpc: Vpc, gateways: list[Endpoint], region
     Empty when that cannot be known, or when an S3 Gateway endpoint is on another private table.
     """
     routing = network.routing
+    if routing.unplaced:
+        return []  # a route whose table cannot be known may give any table a way out
     covered: set[str] = set()
     for gateway in gateways:
         if not (gateway.resource.certain and gateway.vpc == vpc.address and gateway.route_tables.complete):
