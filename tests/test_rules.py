@@ -676,8 +676,7 @@ CASES.update(
         ),
         "008 a route on an unknown table may be the way out": (
             "VPCE008",
-            'variable "table" {}\n'
-            + 'resource "aws_route" "maybe" {\n  route_table_id = var.table\n'
+            'variable "table" {}\nresource "aws_route" "maybe" {\n  route_table_id = var.table\n'
             '  destination_cidr_block = "0.0.0.0/0"\n  nat_gateway_id = "nat-1"\n}\n'
             + route_table("public", '    cidr_block = "0.0.0.0/0"\n    gateway_id = "igw-0123456789abcdef0"')
             + interface("ecr_api", "ecr.api")
