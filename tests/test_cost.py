@@ -228,8 +228,12 @@ def test_a_region_missing_from_the_price_file_falls_back_to_us_east_1_and_says_s
 
 
 def test_an_unknown_region_gives_no_figures(tmp_path: Path) -> None:
+    # Neither the service names nor the subnets' AZ names (which also give a VPC's region) say the
+    # region: the subnets are placed by AZ ID.
     terraform = 'variable "region" {}\n' + (NETWORK + NAT + interface("sts", "sts")).replace(
         "com.amazonaws.us-east-1", "com.amazonaws.${var.region}"
+    ).replace('availability_zone = "us-east-1a"', 'availability_zone_id = "use1-az1"').replace(
+        'availability_zone = "us-east-1b"', 'availability_zone_id = "use1-az2"'
     )
     cost = costs(tmp_path, terraform)["aws_vpc.main"]
     assert cost.region is None and cost.prices is None and cost.price_note == "region not known, so no prices"

@@ -209,7 +209,7 @@ def test_example_graph_matches_the_terraform() -> None:
     marks = {node.name: node.marks for node in diagram.nodes if node.marks}
     assert marks == EXAMPLE_MARKS
     (vpc,) = [group for group in diagram.groups if group.kind == "vpc"]
-    assert vpc.marks == ("VPCE013",) and vpc.address == "aws_vpc.main"
+    assert vpc.marks == ("VPCE013", "VPCE015") and vpc.address == "aws_vpc.main"
     assert all(edge.certain for edge in diagram.edges)
 
 

@@ -254,7 +254,11 @@ def test_findings_point_at_the_module_block_and_its_skip_comments_apply(tmp_path
     assert vpc is not None and vpc.location.file == "root/main.tf" and vpc.location.start_line == 4
     assert vpc.line_of("enable_dns_hostnames") == 12 and vpc.line_of("enable_dns_support") == 4
     found = {(f.rule_id, f.address): f for f in analyze(config)}
-    assert set(found) == {("VPCE012", "aws_vpc_endpoint.sts"), ("VPCE013", "module.vpc.aws_vpc.this[0]")}
+    assert set(found) == {
+        ("VPCE012", "aws_vpc_endpoint.sts"),
+        ("VPCE013", "module.vpc.aws_vpc.this[0]"),
+        ("VPCE015", "module.vpc.aws_vpc.this[0]"),  # the NAT, and no DynamoDB Gateway endpoint
+    }
     assert found[("VPCE013", "module.vpc.aws_vpc.this[0]")].suppressed
 
 
@@ -267,6 +271,8 @@ def test_a_counted_module_call_makes_one_vpc_per_instance(tmp_path: Path) -> Non
     assert pairs(analyze(config)) == {
         ("VPCE013", "module.vpc[0].aws_vpc.this[0]"),
         ("VPCE013", "module.vpc[1].aws_vpc.this[0]"),
+        ("VPCE015", "module.vpc[0].aws_vpc.this[0]"),
+        ("VPCE015", "module.vpc[1].aws_vpc.this[0]"),
     }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from vpce_checks.core.layout import VpcLayout
+from vpce_checks.core.layout import VpcLayout, service_label
 from vpce_checks.core.network import Endpoint
 from vpce_checks.core.prices import HOURS_PER_MONTH, RegionPrices, price_note
 from vpce_checks.core.services import GATEWAY_SERVICES
@@ -130,14 +130,14 @@ def vpc_cost(directory: str, layout: VpcLayout) -> VpcCost:
     for endpoint in layout.endpoints:
         if endpoint.impossible_gateway:
             note = "a Gateway endpoint of a service that has none: it cannot be created"
-            unpriced.append(EndpointEntry(endpoint.address, endpoint.label, "Gateway", note))
+            unpriced.append(EndpointEntry(endpoint.address, service_label(endpoint), "Gateway", note))
         elif endpoint.is_gateway:
-            gateway.append(EndpointEntry(endpoint.address, endpoint.label, "Gateway"))
+            gateway.append(EndpointEntry(endpoint.address, service_label(endpoint), "Gateway"))
         elif endpoint.is_interface:
             interface.append(_interface_cost(layout, endpoint, prices))
         else:
             kind = endpoint.type or "type not known"
-            unpriced.append(EndpointEntry(endpoint.address, endpoint.label, kind, "not priced here"))
+            unpriced.append(EndpointEntry(endpoint.address, service_label(endpoint), kind, "not priced here"))
     nat = _nat_cost(layout, prices)
     fixed = [item.monthly for item in interface] + [nat.monthly]
     savings: tuple[GatewaySaving, ...] = ()
@@ -187,7 +187,7 @@ def _interface_cost(layout: VpcLayout, endpoint: Endpoint, prices: RegionPrices 
     if prices is not None and count is not None and certain:
         monthly = interface_monthly(prices, count)
     even = None if monthly is None or prices is None or count == 0 else break_even_gb(prices, monthly)
-    return InterfaceEndpointCost(endpoint.address, endpoint.label, count, certain, monthly, even)
+    return InterfaceEndpointCost(endpoint.address, service_label(endpoint), count, certain, monthly, even)
 
 
 def _nat_cost(layout: VpcLayout, prices: RegionPrices | None) -> NatCost:

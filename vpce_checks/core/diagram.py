@@ -19,9 +19,17 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from vpce_checks.core.findings import Finding
-from vpce_checks.core.layout import MAIN_TABLE_ATTRIBUTES, TARGET_KINDS, Target, VpcLayout, main_table_key
+from vpce_checks.core.layout import (
+    MAIN_TABLE_ATTRIBUTES,
+    TARGET_KINDS,
+    Target,
+    VpcLayout,
+    main_table_key,
+    service_label,
+    unknown_text,
+)
 from vpce_checks.core.network import Endpoint
-from vpce_checks.core.values import ResourceRef, Value, describe
+from vpce_checks.core.values import ResourceRef, Value
 
 
 @dataclass(frozen=True)
@@ -220,7 +228,9 @@ class _Builder:
         kind = {"Gateway": "gateway_endpoint", "Interface": "interface_endpoint"}.get(endpoint.type or "", "endpoint")
         title = f"{endpoint.type} endpoint" if endpoint.type else "endpoint of unknown type"
         certain = endpoint.resource.certain
-        node = self._node(kind, f"{title}: {endpoint.label}", endpoint.address, group, endpoint.address, certain)
+        node = self._node(
+            kind, f"{title}: {service_label(endpoint)}", endpoint.address, group, endpoint.address, certain
+        )
         if kind != "interface_endpoint":
             for item in endpoint.route_tables.items:
                 table = item.address if isinstance(item, ResourceRef) else None
@@ -248,7 +258,7 @@ class _Builder:
             return self.by_name[(kind, address)]
         if isinstance(item, (str, ResourceRef)):
             return self._external(kind, title, str(address or item), vpc)
-        return self._unknown(f"{title} not known", vpc, describe(item).removeprefix("${").removesuffix("}"))
+        return self._unknown(f"{title} not known", vpc, unknown_text(item))
 
     def _target(self, target: Target, vpc: str) -> str:
         kind = {"nat": "nat", "igw": "igw", "tgw": "tgw"}.get(target.kind, "target")

@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 
 from vpce_checks.core.model import Configuration, Resource
-from vpce_checks.core.network import ANYWHERE, Endpoint, Network, Vpc
+from vpce_checks.core.network import Endpoint, Network, Vpc
 from vpce_checks.core.prices import RegionPrices, prices_for
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_list, describe
+from vpce_checks.core.routing import ANYWHERE
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_list
 
 LAYOUT_RESOURCE_TYPES = frozenset(
     {
@@ -406,7 +407,7 @@ def _target(kind: str, value: Value, certain: bool) -> Target:
         return Target(kind, value.address, value.address, certain)
     if isinstance(value, str):
         return Target(kind, value, None, certain)
-    return Target(kind, describe(value).removeprefix("${").removesuffix("}"), None, certain, known=False)
+    return Target(kind, unknown_text(value), None, certain, known=False)
 
 
 def _gateway_kind(value: Value) -> str:
@@ -426,3 +427,19 @@ def main_table_key(vpc_key: str) -> str:
 def resource_type(address: str) -> str:
     """The resource type in an instance address (``module.net.aws_nat_gateway.this[0]`` -> ``aws_nat_gateway``)."""
     return _MODULE_PATH.sub("", address).split(".", 1)[0]
+
+
+def unknown_text(value: Value) -> str:
+    """What an unknown value is known as (``var.subnet_ids``), for a node drawn as not known."""
+    if isinstance(value, ResourceRef):
+        return str(value)
+    if isinstance(value, Unknown):
+        return value.origin or "not known"
+    if isinstance(value, PartialString):
+        return str(value)
+    return str(value)
+
+
+def service_label(endpoint: Endpoint) -> str:
+    """The endpoint's service as the views name it, never an unknown value."""
+    return endpoint.service_phrase or "service not known statically"
