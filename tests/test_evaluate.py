@@ -92,6 +92,10 @@ data "aws_region" "current" {}
         ('contains(local.names, "s3")', False),
         ("range(3)", [0, 1, 2]),
         ('"${var.azs[0]}"', "us-east-1a"),
+        ('cidrsubnet("10.0.0.0/16", 8, 1)', "10.0.1.0/24"),
+        ("path.module", "."),
+        ('"%{ if true }x%{ endif }"', "x"),
+        ('"%{ for s in local.names }${s};%{ endfor }"', "ssm;ec2messages;"),
         ("<<EOT\nline\nEOT", "line\n"),
     ],
 )
@@ -115,11 +119,12 @@ def test_known_values(tmp_path: Path, expression: str, expected: Any) -> None:
         "concat(var.no_default, [1])",
         "[for s in var.no_default : s]",
         "var.no_default[0]",
-        'cidrsubnet("10.0.0.0/16", 8, 1)',
         "var.services.missing_key",
         "var.azs[10]",
-        "path.module",
-        '"%{ if true }x%{ endif }"',
+        "path.cwd",
+        '"%{ if var.no_default }x%{ endif }"',
+        "timestamp()",
+        "uuid()",
     ],
 )
 def test_unknown_values(tmp_path: Path, expression: str) -> None:
