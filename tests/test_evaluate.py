@@ -96,6 +96,21 @@ data "aws_region" "current" {}
         ("path.module", "."),
         ('"%{ if true }x%{ endif }"', "x"),
         ('"%{ for s in local.names }${s};%{ endfor }"', "ssm;ec2messages;"),
+        ('"%{ if var.region == "us-east-1" }east%{ else }other%{ endif }"', "east"),
+        ('"%{ for i, s in local.names }${i}=${s} %{ endfor }"', "0=ssm 1=ec2messages "),
+        ('"%{ for k, v in var.services }${k}:${v},%{ endfor }"', "s3:Gateway,ssm:Interface,"),
+        ('"%{ for k, v in toset(["b", "a"]) }${k}${v}%{ endfor }"', "aabb"),
+        ("<<EOT\n${var.region}\nEOT", "us-east-1\n"),
+        ("<<-EOT\n    a ${var.region}\n      b\n    EOT", "a us-east-1\n  b\n"),
+        ("<<EOT\n%{ for s in local.names ~}\n${s}\n%{ endfor ~}\nEOT", "ssm\nec2messages\n"),
+        ('<<EOT\na  \n${~ "x" ~}\n  b\nEOT', "axb\n"),
+        (
+            "<<EOT\nliteral $${not.interpolated} %%{ nor_a_directive }\nEOT",
+            "literal ${not.interpolated} %{ nor_a_directive }\n",
+        ),
+        ('[for i, s in toset(["b", "a"]) : i]', ["a", "b"]),
+        ('try(var.no_default, "default")', Unknown),
+        ("can(var.no_default)", Unknown),
         ("<<EOT\nline\nEOT", "line\n"),
     ],
 )
@@ -283,7 +298,8 @@ def test_json_syntax(tmp_path: Path) -> None:
                   "value": "com.amazonaws.${var.region}.s3",
                   "ref": "${aws_subnet.a.id}",
                   "quoted": "${lookup({\\"k\\" = \\"v\\"}, \\"k\\")}",
-                  "list": ["${var.region}", 1]
+                  "list": ["${var.region}", 1],
+                  "directive": "%{ if var.region == \\"eu-west-1\\" }eu%{ else }other%{ endif }"
                 }}
               }
             }
@@ -296,6 +312,7 @@ def test_json_syntax(tmp_path: Path) -> None:
     assert probe.get("ref") == ResourceRef("aws_subnet.a", "id")
     assert probe.get("quoted") == "v"
     assert probe.get("list") == ["eu-west-1", 1]
+    assert probe.get("directive") == "eu"
     assert config.resource("aws_subnet.a").get("availability_zone") == "eu-west-1a"  # type: ignore[union-attr]
 
 

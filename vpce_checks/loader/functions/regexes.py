@@ -107,8 +107,14 @@ def _escape(pattern: str, index: int, in_class: bool) -> tuple[str, int, bool]:
         end = pattern.find("\\E", index + 2)
         literal = pattern[index + 2 :] if end < 0 else pattern[index + 2 : end]
         return re.escape(literal), (len(pattern) if end < 0 else end + 2), False
-    if code in "pPC" or code in "01234567":
-        raise unknowable()  # Unicode classes, single bytes, octal: not translated
+    if code in "01234567":
+        digits = re.match(r"[0-7]{1,3}", pattern[index + 1 :])
+        assert digits is not None
+        if code != "0" and len(digits.group(0)) == 1:
+            raise EvalError(f"invalid escape sequence \\{code} in {pattern!r}: backreferences are not supported")
+        return f"\\u{int(digits.group(0), 8):04x}", index + 1 + digits.end(), False
+    if code in "pPC":
+        raise unknowable()  # Unicode classes and single bytes: not translated
     if code in _SIMPLE_ESCAPES or not code.isalnum():
         return "\\" + code, index + 2, False
     raise EvalError(f"invalid escape sequence \\{code} in {pattern!r}")
