@@ -1165,3 +1165,17 @@ def test_the_functions_import_neither_the_evaluator_nor_a_parser() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "10.0.2.0/24\n"
+
+
+def test_the_passing_subnet_sets_are_known_not_silent() -> None:
+    """vpce005_pass_subnet_sets_from_functions passes because the rule can count its AZs, not by silence."""
+    fixture = Path(__file__).parent.parent / "fixtures" / "vpce005_pass_subnet_sets_from_functions"
+    config = load_directory(str(fixture), "fixture")
+    interface = [
+        r for r in config.resources if r.type == "aws_vpc_endpoint" and r.get("vpc_endpoint_type") == "Interface"
+    ]
+    assert len(interface) == 3
+    for endpoint in interface:
+        subnets = endpoint.get("subnet_ids")
+        assert isinstance(subnets, list) and len(subnets) >= 2, endpoint.address
+        assert all(isinstance(subnet, ResourceRef) for subnet in subnets), endpoint.address
