@@ -36,8 +36,6 @@ from vpce_checks.loader.functions.filesystem import ModuleFiles, read_text
 EVALUATOR_FUNCTIONS = frozenset({"try", "can", "templatefile", "templatestring"})
 """Functions the evaluator implements itself, because they evaluate expressions or templates."""
 
-_NAMESPACES = ("core::", "provider::terraform::")
-
 
 def lookup(name: str) -> Builtin | None:
     """The built-in function of a name as written (OpenTofu's ``core::`` prefix allowed)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
-from vpce_checks.core.values import is_unknown
+from vpce_checks.core.values import as_bool, is_unknown
 from vpce_checks.loader.conversions import (
     EvalError,
     contains_unknown,
@@ -151,14 +151,10 @@ def integer(value: Any) -> int:
 
 def boolean(value: Any) -> bool:
     """A bool argument: the strings ``"true"`` and ``"false"`` convert."""
-    value = not_null(value)
-    if isinstance(value, bool):
-        return value
-    if value == "true":
-        return True
-    if value == "false":
-        return False
-    raise EvalError(f"a bool is required, not {type_name(value)}")
+    result = as_bool(not_null(value))
+    if result is None:
+        raise EvalError(f"a bool is required, not {type_name(value)}")
+    return result
 
 
 def sequence(value: Any) -> list[Any]:

@@ -28,7 +28,7 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-_HASHES: dict[str, Callable[[bytes], str]] = {
+DIGESTS: dict[str, Callable[[bytes], str]] = {
     "md5": lambda data: hashlib.md5(data, usedforsecurity=False).hexdigest(),
     "sha1": lambda data: hashlib.sha1(data, usedforsecurity=False).hexdigest(),
     "sha256": lambda data: hashlib.sha256(data).hexdigest(),
@@ -36,7 +36,8 @@ _HASHES: dict[str, Callable[[bytes], str]] = {
     "base64sha256": lambda data: _b64(hashlib.sha256(data).digest()),
     "base64sha512": lambda data: _b64(hashlib.sha512(data).digest()),
 }
-for _name, _digest in _HASHES.items():
+"""The hash functions by name, of bytes (the ``file…`` variants use them on a file's bytes)."""
+for _name, _digest in DIGESTS.items():
     builtin(_name, 1)(_hasher(_digest))
 
 unknown_result("uuid", 0, 0)

@@ -11,7 +11,6 @@ https://developer.hashicorp.com/terraform/language/functions (Filesystem Functio
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import posixpath
 import re
@@ -22,6 +21,7 @@ from typing import Any, Callable
 
 from vpce_checks.loader.conversions import EvalError, SetValue, unknowable
 from vpce_checks.loader.functions.base import Environment, builtin, string
+from vpce_checks.loader.functions.crypto import DIGESTS
 
 
 @dataclass(frozen=True)
@@ -197,12 +197,7 @@ def _base64(data: bytes) -> str:
 _READERS: dict[str, Callable[[bytes], str]] = {
     "file": _text,
     "filebase64": _base64,
-    "filemd5": lambda data: hashlib.md5(data, usedforsecurity=False).hexdigest(),
-    "filesha1": lambda data: hashlib.sha1(data, usedforsecurity=False).hexdigest(),
-    "filesha256": lambda data: hashlib.sha256(data).hexdigest(),
-    "filesha512": lambda data: hashlib.sha512(data).hexdigest(),
-    "filebase64sha256": lambda data: _base64(hashlib.sha256(data).digest()),
-    "filebase64sha512": lambda data: _base64(hashlib.sha512(data).digest()),
+    **{f"file{name}": digest for name, digest in DIGESTS.items()},
 }
 for _name, _encode in _READERS.items():
     builtin(_name, 1)(_reader(_encode))
