@@ -22,18 +22,19 @@ from vpce_checks.core.model import Configuration, Location, Problem, Resource, S
 from vpce_checks.core.network import ASSOCIATIONS, ENDPOINT
 from vpce_checks.core.registry import relevant_resource_types
 from vpce_checks.core.values import ResourceRef, Unknown, Value, collect_references, is_unknown
+from vpce_checks.loader import syntax
+from vpce_checks.loader.conversions import EvalError, to_number
 from vpce_checks.loader.evaluate import (
     Bindings,
-    EvalError,
     Evaluator,
     Scope,
     evaluate,
     finalize,
     iterate,
     max_collection,
-    to_number,
 )
 from vpce_checks.loader.files import configuration_files
+from vpce_checks.loader.functions import Environment, ModuleFiles
 from vpce_checks.loader.models import attribute_lines, unmodelled_inputs
 from vpce_checks.loader.modules import (
     MAX_MODULE_INSTANCES,
@@ -186,6 +187,7 @@ class Module:
         """A block left out for a syntax error may attach things to this module's endpoints."""
         self._files_cut_short: set[str] = set()
         """Files whose end could not be split into blocks: it may attach things to their endpoints."""
+        self._environment: Environment | None = None
 
     def read_files(self) -> list[str]:
         """Read the directory's configuration files; returns its sorted listing. Parse errors are Problems.
@@ -246,6 +248,26 @@ class Module:
                 self.calls[block.labels[0]] = ModuleCall(self, block, path)
             elif block.type == "provider" and block.labels == ["aws"]:
                 self.providers.append(block)
+
+    def environment(self) -> Environment:
+        """What functions called in this module may know: the limits, and the files of its tree."""
+        if self._environment is None:
+            files = ModuleFiles(
+                working_directory=self.context.root.directory,
+                module_directory=self.directory,
+                max_bytes=syntax.limits.max_file_bytes,
+                max_entries=max_collection(),
+            )
+            self._environment = Environment(max_collection(), syntax.limits.max_file_bytes, files)
+        return self._environment
+
+    def path_value(self) -> dict[str, Any]:
+        """``path``: ``path.module`` relative to the root module as Terraform gives it, ``path.root`` ".".
+
+        ``path.cwd`` is where Terraform was started, before any ``-chdir``: not known here.
+        """
+        relative = os.path.relpath(self.directory, self.context.root.directory).replace(os.sep, "/")
+        return {"module": relative, "root": ".", "cwd": Unknown("path.cwd")}
 
     def ancestry(self) -> list[str]:
         """The real directories of this module and of every module above it."""
@@ -432,7 +454,15 @@ class ModuleScope:
             )
         if name in module.resource_types:
             return _Namespace(name, lambda resource_name: module.resource_value(name, resource_name))
+        if name == "path":
+            return module.path_value()
         return Unknown(name)
+
+    def environment(self) -> Environment:
+        """The module's; a scope of constants only (variable defaults, module sources) reads no file."""
+        if self.constants_only:
+            return Environment(max_collection(), syntax.limits.max_file_bytes)
+        return self.module.environment()
 
 
 class _Namespace:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Union
 
@@ -21,7 +20,6 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.tree import ParseTree
 
 from vpce_checks.core.model import Location, Problem
-from vpce_checks.core.text import interpolation_end
 from vpce_checks.loader import compat, trees
 from vpce_checks.loader.files import is_json_file
 from vpce_checks.loader.prefilter import TopBlock, split_blocks
@@ -517,33 +515,3 @@ class _JsonLines:
                 self._cursor = index
                 return index + 1
         return self._cursor + 1
-
-
-_INTERPOLATION_START = re.compile(r"(?<!\$)\$\{")
-
-
-def template_to_hcl(text: str) -> str:
-    """A JSON-syntax template string rewritten as an HCL quoted string, for python-hcl2 to parse.
-
-    Literal text is escaped; the inside of each ``${ … }`` is copied as it is, since quotes in
-    there belong to the expression.
-    """
-    out = ['"']
-    index = 0
-    while index < len(text):
-        match = _INTERPOLATION_START.search(text, index)
-        if match is None:
-            out.append(_escape(text[index:]))
-            break
-        out.append(_escape(text[index : match.start()]))
-        end = interpolation_end(text, match.end()) or len(text)
-        out.append(text[match.start() : end])
-        index = end
-    out.append('"')
-    return "".join(out)
-
-
-def _escape(literal: str) -> str:
-    return (
-        literal.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
