@@ -112,6 +112,10 @@ data "aws_region" "current" {}
         ('try(var.no_default, "default")', Unknown),
         ("can(var.no_default)", Unknown),
         ("<<EOT\nline\nEOT", "line\n"),
+        # An operator that starts a continuation line (python-hcl2 folds the line break into its token).
+        ("(true\n    && false)", False),
+        ("(1\n    + 2)", 3),
+        ('(var.region\n    == "us-east-1")', True),
     ],
 )
 def test_known_values(tmp_path: Path, expression: str, expected: Any) -> None:

@@ -177,7 +177,7 @@ class Evaluator:
     def _binary_op(self, node: ParseTree) -> Any:
         left_node, term = _subtrees(node)[:2]
         operator_node, right_node = _subtrees(term)
-        operator = str(operator_node.children[0])
+        operator = _operator(str(operator_node.children[0]))
         left = self.tree(left_node)
         # && and || short-circuit on a known left side, so `false && unknown` is known.
         if operator in ("&&", "||"):
@@ -479,6 +479,15 @@ class Evaluator:
                     continue
             iterations.append(inner)
         return iterations, isinstance(collection, Unordered)
+
+
+_OPERATOR = re.compile(r"(==|!=|<=|>=|&&|\|\||[<>+\-*/%])\s*$")
+
+
+def _operator(token: str) -> str:
+    """A binary operator's symbol: python-hcl2 folds a line break (and comments) before it into its token."""
+    found = _OPERATOR.search(token)
+    return found.group(1) if found else token.strip()
 
 
 # Parse-tree helpers ----------------------------------------------------------------------------
