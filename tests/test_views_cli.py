@@ -123,6 +123,23 @@ def test_variables_reach_the_cost(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "us-east-1 list price; af-south-1 is not in the price table" in fallback and "$7.30" in fallback
 
 
+def test_cost_names_the_paid_paths_as_the_rules_do(capsys: pytest.CaptureFixture[str]) -> None:
+    fixtures = ROOT / "fixtures"
+    _, out, _ = run(["cost", str(fixtures / "vpce013_nat_instance")], capsys)
+    assert (
+        "No Gateway endpoint for S3 and DynamoDB: that traffic goes through a NAT instance (aws_route_table.private: "
+        "no per-GB charge, but the instance's bandwidth), and a free Gateway endpoint would carry it at no charge."
+    ) in out
+    _, out, _ = run(["cost", str(fixtures / "vpce013_spoke_vpc_egress_through_transit_gateway")], capsys)
+    assert "goes through a Transit Gateway (aws_route_table.private: $0.02/GB, plus the egress VPC's NAT)" in out
+    assert "would save $2.00 per 100 GB, plus the egress VPC's NAT processing." in out
+    _, out, _ = run(["cost", str(fixtures / "vpce011_pass_cross_region_endpoints")], capsys)
+    assert re.search(r"aws_vpc_endpoint\.kms_us_west_2\s+kms \(cross-region: us-west-2\)\s+2\s+\$14\.60\s+unknown", out)
+    assert "Cross-region endpoints: aws_vpc_endpoint.kms_us_west_2 (us-west-2)." in out
+    _, out, _ = run([str(fixtures / "vpce013_nat_instance"), "--format", "markdown"], capsys)
+    assert "| $0.00 | no Gateway endpoint for S3, DynamoDB: through a NAT instance |" in out
+
+
 def test_cost_of_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     module = write_module(tmp_path / "mod", 'resource "aws_s3_bucket" "b" {}\n')
     assert run(["cost", str(module)], capsys)[:2] == (0, "No VPC or VPC endpoint found.\n")

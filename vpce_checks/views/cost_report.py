@@ -141,13 +141,13 @@ def _path_price(path: EgressPath) -> str:
     return price + (", plus the egress VPC's NAT" if path.kind == "transit_gateway" else "")
 
 
-def _saving(cost: VpcCost) -> str:
-    """What a missing Gateway endpoint saves per 100 GB: a figure when the paths agree on one, else where it goes."""
+def _saving(cost: VpcCost) -> str | None:
+    """What a missing Gateway endpoint saves per 100 GB, or None when the paid paths give no one figure."""
     amount = cost.gateway_savings[0].per_100_gb
-    each = " each" if len(cost.gateway_savings) > 1 else ""
     if amount is None and cost.prices is not None:
-        return "it goes through " + " and ".join(path.wording for path in cost.egress)
-    plus = ", plus the egress VPC's NAT" if cost.routes_to_transit_gateway else ""
+        return None  # a NAT instance, or paths priced differently
+    each = " each" if len(cost.gateway_savings) > 1 else ""
+    plus = ", plus the egress VPC's NAT processing" if cost.routes_to_transit_gateway else ""
     return f"{money(amount)} per {SAVING_GB} GB{each}{plus}"
 
 
@@ -158,13 +158,8 @@ def _saving_sentence(cost: VpcCost) -> str:
     paths = " and ".join(
         f"{path.wording} ({', '.join(path.route_tables)}: {_path_price(path)})" for path in cost.egress
     )
-    each = " each" if len(cost.gateway_savings) > 1 else ""
-    amount = cost.gateway_savings[0].per_100_gb
-    if amount is None and cost.prices is not None:
-        gain = "would carry it at no charge"
-    else:
-        plus = " and the egress VPC's NAT processing" if cost.routes_to_transit_gateway else ""
-        gain = f"would save {money(amount)} per {SAVING_GB} GB{each}{plus}"
+    saving = _saving(cost)
+    gain = "would carry it at no charge" if saving is None else f"would save {saving}"
     return f"No Gateway endpoint for {services}: that traffic goes through {paths}, and a free Gateway endpoint {gain}."
 
 
@@ -278,7 +273,8 @@ def summary_table(items: Sequence[Shown], limit: int) -> str:
         savings = ""
         if cost.gateway_savings:
             names = ", ".join(SERVICE_NAMES.get(saving.service, saving.service) for saving in cost.gateway_savings)
-            savings = f"no Gateway endpoint for {names}: {_saving(cost)}"
+            through = "through " + " and ".join(path.wording for path in cost.egress)
+            savings = f"no Gateway endpoint for {names}: {_saving(cost) or through}"
         rows.append(
             f"| `{_code(item.title)}` | {_cell(cost.price_note)} | {len(cost.interface)}: {endpoints} "
             f"| {count}: {money(cost.nat.monthly)} | {money(cost.fixed_monthly)} | {savings or '-'} |"
