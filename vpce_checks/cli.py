@@ -34,11 +34,18 @@ from vpce_checks.loader.module import LoadOptions
 from vpce_checks.loader.syntax import Limits
 from vpce_checks.reporters import FORMATS, render
 from vpce_checks.reporters.run import Run, Scanned, TextOptions, unique_notes
-from vpce_checks.scan import ParseOptions, ScanResult, scan_paths
+from vpce_checks.scan import ParseOptions, ScanResult, ViewBuilder, scan_paths
 from vpce_checks.source import SourceFiles
 from vpce_checks.terminal import COLOR_MODES, Palette, Progress, color_enabled, progress_enabled
-from vpce_checks.views.collect import module_view
-from vpce_checks.views.commands import cost_arguments, diagram_arguments, run_cost, run_diagram
+from vpce_checks.views.collect import ModuleView, module_view
+from vpce_checks.views.commands import (
+    OutputError,
+    Render,
+    cost_arguments,
+    cost_output,
+    diagram_arguments,
+    diagram_output,
+)
 from vpce_checks.views.report import extend_report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -270,40 +277,18 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
         if options.format not in RULES_FORMATS:
             raise UsageError(f"--list-rules prints {', '.join(RULES_FORMATS)}, not {options.format}")
         return _print_rules(options.format, env)
-    _check_paths(options.paths)
-    config = Config() if options.no_config else load_config(options.config or find_config_file())
-    rules, expired_ignores = _chosen_rules(options, config, env.today)
+    config, load = _inputs(options)
+    rules, expired_ignores = _chosen_rules(options.select, options.ignore, config, env.today)
     rules = config.override_rules(rules)
-    load = LoadOptions(var_files=list(options.var_file), variables=_variables(options.var))
-    for path in load.var_files:
-        if not os.path.isfile(path):
-            raise UsageError(f"--var-file {path}: no such file")
     baseline_path: str | None = options.baseline or config.baseline
     if options.update_baseline and baseline_path is None:
         raise UsageError("--update-baseline needs a baseline file: --baseline FILE, or `baseline` in the configuration")
     # Read the baseline before scanning, so that a missing or broken one fails at once.
     recorded = read_baseline(baseline_path) if baseline_path and not options.update_baseline else None
 
-    progress = Progress(env.stderr, progress_enabled(env.stderr, env.environ, options.quiet), env.clock)
-    try:
-        result = scan_paths(
-            options.paths,
-            rules,
-            load,
-            _parsing(options),
-            exclude=config.is_excluded,
-            progress=progress.update,
-            view=module_view if options.format in ("json", "markdown") else None,
-        )
-    finally:
-        progress.finish()
-    notes = unique_notes(result.notes)
-    if not options.quiet:
-        _print_notes(notes, env)
-        if result.modules == 0:
-            _warn(_nothing_scanned(options.paths, result), env)
-    findings = [finding for finding in result.findings if not config.is_excluded(finding.file)]
-    findings = mark_expired_ignores(expire_suppressions(findings, env.today), expired_ignores)
+    view = module_view if options.format in ("json", "markdown") else None
+    result, notes = _read(options, env, config, rules, load, view, quiet=options.quiet)
+    findings = _findings(result, config, env.today, expired_ignores)
     if options.update_baseline and baseline_path is not None:
         count = write_baseline(baseline_path, findings, _kept_deadlines(baseline_path))
         print(f"{PROG}: recorded {count} finding{'' if count == 1 else 's'} in {baseline_path}", file=env.stderr)
@@ -321,6 +306,98 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
     threshold = Severity(fail_on)
     failing = [f for f in findings if not f.suppressed and f.severity.rank >= threshold.rank]
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _inputs(options: argparse.Namespace) -> tuple[Config, LoadOptions]:
+    """What the input options say to read: the paths (each must exist), the configuration, the variables."""
+    _check_paths(options.paths)
+    config = Config() if options.no_config else load_config(options.config or find_config_file())
+    load = LoadOptions(var_files=list(options.var_file), variables=_variables(options.var))
+    for path in load.var_files:
+        if not os.path.isfile(path):
+            raise UsageError(f"--var-file {path}: no such file")
+    return config, load
+
+
+def _read(
+    options: argparse.Namespace,
+    env: Environment,
+    config: Config,
+    rules: list[Rule],
+    load: LoadOptions,
+    view: ViewBuilder | None,
+    quiet: bool = False,
+) -> tuple[ScanResult, list[Problem]]:
+    """Scan the paths as the input options say, with progress and notes on standard error.
+
+    Unless ``quiet``, each note is printed once, and a warning when no Terraform file was found.
+    """
+    progress = Progress(env.stderr, progress_enabled(env.stderr, env.environ, quiet), env.clock)
+    try:
+        result = scan_paths(
+            options.paths,
+            rules,
+            load,
+            _parsing(options),
+            exclude=config.is_excluded,
+            progress=progress.update,
+            view=view,
+        )
+    finally:
+        progress.finish()
+    notes = unique_notes(result.notes)
+    if not quiet:
+        _print_notes(notes, env)
+        if result.modules == 0:
+            _warn(_nothing_scanned(options.paths, result), env)
+    return result, notes
+
+
+def _findings(result: ScanResult, config: Config, today: date, expired_ignores: dict[str, str]) -> list[Finding]:
+    """The scan's findings outside the excluded files, with expired suppressions and ignores applied."""
+    findings = [finding for finding in result.findings if not config.is_excluded(finding.file)]
+    return mark_expired_ignores(expire_suppressions(findings, today), expired_ignores)
+
+
+def _view_command(
+    output: Callable[[argparse.Namespace, TextIO], Render],
+) -> Callable[[argparse.Namespace, Environment], int]:
+    """Run a view command (``cost``, ``diagram``): read and scan as ``scan`` does, then print the views.
+
+    The rules are the configuration's (``select``, ``ignore``), so the diagram marks what a scan reports.
+    """
+
+    def run(options: argparse.Namespace, env: Environment) -> int:
+        try:
+            render = output(options, env.stderr)  # the command's own options fail before the scan
+        except OutputError as error:
+            raise UsageError(str(error)) from None
+        config, load = _inputs(options)
+        rules, expired_ignores = _chosen_rules(None, None, config, env.today)
+        result, _ = _read(options, env, config, config.override_rules(rules), load, module_view)
+        views = [view for view in result.views if isinstance(view, ModuleView)]
+        for view in views:
+            if view.error:
+                print(f"{PROG}: note: {view.error}; please report it", file=env.stderr)
+        text = render(_findings(result, config, env.today, expired_ignores), views)
+        if options.output:
+            with open(options.output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            env.stdout.write(text)
+        return EXIT_CLEAN
+
+    return run
+
+
+def _with_inputs(arguments: Callable[[argparse.ArgumentParser], None]) -> Callable[[argparse.ArgumentParser], None]:
+    """A view command's own arguments, then the scan's input options."""
+
+    def add(parser: argparse.ArgumentParser) -> None:
+        arguments(parser)
+        input_arguments(parser)
+
+    return add
 
 
 def _check_paths(paths: Sequence[str]) -> None:
@@ -410,14 +487,16 @@ def _kept_deadlines(path: str) -> dict[tuple[str, str, str], date]:
         return {}
 
 
-def _chosen_rules(options: argparse.Namespace, config: Config, today: date) -> tuple[list[Rule], dict[str, str]]:
+def _chosen_rules(
+    selected: str | None, ignored: str | None, config: Config, today: date
+) -> tuple[list[Rule], dict[str, str]]:
     """The rules to run, and the rules that run again because their ignore entry expired.
 
-    ``--select``/``--ignore`` each replace the configuration's list when given.
+    ``--select``/``--ignore`` (``selected``/``ignored``) each replace the configuration's list when given.
     """
-    select = _ids(options.select) if options.select is not None else config.select or ()
-    expired = {} if options.ignore is not None else config.expired_ignores(today)
-    ignore = _ids(options.ignore) if options.ignore is not None else config.ignored(today) or ()
+    select = _ids(selected) if selected is not None else config.select or ()
+    expired = {} if ignored is not None else config.expired_ignores(today)
+    ignore = _ids(ignored) if ignored is not None else config.ignored(today) or ()
     try:
         return choose_rules(select, ignore), expired
     except UnknownRuleError as error:
@@ -542,15 +621,15 @@ COMMANDS: dict[str, Command] = {
         Command(
             "cost",
             "what each VPC's Interface endpoints and NAT gateways cost, and where endpoints pay off",
-            cost_arguments,
-            run_cost,
+            _with_inputs(cost_arguments),
+            _view_command(cost_output),
             "PATH",
         ),
         Command(
             "diagram",
             "draw each VPC: AZs, subnets, route tables, NAT, endpoints, findings (Mermaid or Graphviz)",
-            diagram_arguments,
-            run_diagram,
+            _with_inputs(diagram_arguments),
+            _view_command(diagram_output),
             "PATH",
         ),
     )

@@ -9,6 +9,12 @@ The break-even of an Interface endpoint is the monthly traffic to its service ab
 endpoint costs less than sending that traffic through a NAT gateway:
 ``fixed monthly price / (NAT $/GB - endpoint $/GB)``. The NAT's own hourly charge is left out of
 it: the NAT stays while anything else needs it.
+
+Where a VPC's S3 and DynamoDB traffic goes is the rules' reading (VPCE013): the paid default
+routes of its workload route tables, to a NAT gateway, a NAT instance or a Transit Gateway. Every
+endpoint is billed in its VPC's region, a cross-region one too (AWS PrivateLink pricing,
+"Cross-Region connectivity": the standard hourly and processing charges, plus inter-Region data
+transfer, which the price table does not hold).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Iterable, Mapping
 from vpce_checks.core.layout import VpcLayout, service_label
 from vpce_checks.core.network import Endpoint
 from vpce_checks.core.prices import HOURS_PER_MONTH, RegionPrices, price_note
+from vpce_checks.core.routing import Egress
 from vpce_checks.core.services import GATEWAY_SERVICES
 
 GATEWAY_SERVICE_ORDER = ("s3", "dynamodb")
@@ -33,6 +40,9 @@ class InterfaceEndpointCost:
 
     ``zones`` is None when the AZs of its subnets are not all known; ``certain`` is False when the
     endpoint may not exist (unknown ``count``/``for_each``). Either makes ``monthly`` None.
+    ``reaches`` is the other region a cross-region endpoint reaches: it is priced in its VPC's
+    region like any other, but its traffic also pays inter-Region data transfer, so its
+    break-even is not known.
     """
 
     address: str
@@ -41,6 +51,7 @@ class InterfaceEndpointCost:
     certain: bool
     monthly: float | None
     break_even_gb: float | None
+    reaches: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,29 @@ class PerGb:
 
 
 @dataclass(frozen=True)
+class EgressPath:
+    """One kind of paid default route of the VPC's workload route tables, and what a GB pays on it.
+
+    ``kind`` is ``nat_gateway``, ``nat_instance`` or ``transit_gateway``, ``wording`` how the rules
+    name it (``a NAT gateway``). ``per_gb`` is the NAT gateway's data processing, or the Transit
+    Gateway's (the central egress VPC's NAT comes on top of it); None for a NAT instance (no per-GB
+    charge: the traffic takes its bandwidth and pays cross-AZ transfer from other AZs) and when the
+    price is not known.
+    """
+
+    kind: str
+    wording: str
+    route_tables: tuple[str, ...]
+    per_gb: float | None
+
+
+@dataclass(frozen=True)
 class GatewaySaving:
-    """What a missing Gateway endpoint would save per :data:`SAVING_GB` GB sent through the NAT."""
+    """What a missing Gateway endpoint would save per :data:`SAVING_GB` GB of its service's traffic.
+
+    ``per_100_gb`` is given when every paid path of the VPC (:attr:`VpcCost.egress`) has the same
+    known per-GB price; None otherwise (a NAT instance, paths priced differently, no prices).
+    """
 
     service: str
     per_100_gb: float | None
@@ -96,7 +128,8 @@ class VpcCost:
     unpriced: tuple[EndpointEntry, ...]
     nat: NatCost
     routes_to_nat: bool | None
-    routes_to_transit_gateway: bool
+    egress: tuple[EgressPath, ...]
+    """The VPC's paid paths for S3 and DynamoDB traffic, as the rules read them."""
     gateway_savings: tuple[GatewaySaving, ...]
     zones: int | None
     """The number of AZs the VPC's subnets are in (for an endpoint not yet written), None when not known."""
@@ -111,6 +144,11 @@ class VpcCost:
     def interface_monthly(self) -> float | None:
         """What the VPC's Interface endpoints cost a month together (None: not known)."""
         return total(endpoint.monthly for endpoint in self.interface)
+
+    @property
+    def routes_to_transit_gateway(self) -> bool:
+        """True when a workload route table sends 0.0.0.0/0 to a Transit Gateway."""
+        return any(path.kind == "transit_gateway" for path in self.egress)
 
     @property
     def per_gb(self) -> PerGb:
@@ -140,12 +178,17 @@ def vpc_cost(directory: str, layout: VpcLayout) -> VpcCost:
             unpriced.append(EndpointEntry(endpoint.address, service_label(endpoint), kind, "not priced here"))
     nat = _nat_cost(layout, prices)
     fixed = [item.monthly for item in interface] + [nat.monthly]
+    egress = tuple(
+        EgressPath(kind.name.lower(), kind.value, tuple(table.address for table in tables), _path_gb(kind, prices))
+        for kind, tables in layout.paid_egress.items()
+    )
     savings: tuple[GatewaySaving, ...] = ()
-    if layout.routes_to_nat and layout.vpc is not None:
+    if egress and layout.vpc is not None:
         missing = [name for name in GATEWAY_SERVICE_ORDER if layout.vpc.lacks(name, "Gateway")]
-        savings = tuple(
-            GatewaySaving(name, None if prices is None else round(SAVING_GB * prices.nat_gb, 2)) for name in missing
-        )
+        figures = {path.per_gb for path in egress}
+        each = figures.pop() if len(figures) == 1 else None
+        saving = None if each is None else round(SAVING_GB * each, 2)
+        savings = tuple(GatewaySaving(name, saving) for name in missing)
     zones = layout.zones()
     return VpcCost(
         directory=directory,
@@ -158,9 +201,7 @@ def vpc_cost(directory: str, layout: VpcLayout) -> VpcCost:
         unpriced=tuple(unpriced),
         nat=nat,
         routes_to_nat=layout.routes_to_nat,
-        routes_to_transit_gateway=any(
-            target.kind == "tgw" for table in layout.route_tables for target in table.default_routes
-        ),
+        egress=egress,
         gateway_savings=savings,
         zones=None if zones is None else len(zones),
         fixed_monthly=total(fixed),
@@ -180,14 +221,24 @@ def break_even_gb(prices: RegionPrices, monthly: float) -> float | None:
     return round(monthly / difference, 1)
 
 
+def _path_gb(kind: Egress, prices: RegionPrices | None) -> float | None:
+    """What one GB pays on a paid path of ``kind`` (see :class:`EgressPath`)."""
+    if prices is None:
+        return None
+    return {Egress.NAT_GATEWAY: prices.nat_gb, Egress.TRANSIT_GATEWAY: prices.tgw_gb}.get(kind)
+
+
 def _interface_cost(layout: VpcLayout, endpoint: Endpoint, prices: RegionPrices | None) -> InterfaceEndpointCost:
     count = layout.zone_count(endpoint)
     certain = endpoint.resource.certain
+    reaches = layout.cross_region.get(endpoint.address)
     monthly = None
     if prices is not None and count is not None and certain:
         monthly = interface_monthly(prices, count)
-    even = None if monthly is None or prices is None or count == 0 else break_even_gb(prices, monthly)
-    return InterfaceEndpointCost(endpoint.address, service_label(endpoint), count, certain, monthly, even)
+    even = None
+    if monthly is not None and prices is not None and count != 0 and reaches is None:
+        even = break_even_gb(prices, monthly)
+    return InterfaceEndpointCost(endpoint.address, service_label(endpoint), count, certain, monthly, even, reaches)
 
 
 def _nat_cost(layout: VpcLayout, prices: RegionPrices | None) -> NatCost:
@@ -244,7 +295,8 @@ def _service_traffic(cost: VpcCost, service: str, gb: float) -> ServiceTraffic:
         endpoint = "Gateway endpoint" + ("" if exists else " (to add)")
         via_endpoint = 0.0
     else:
-        written = next((item for item in cost.interface if item.service == service), None)
+        # A cross-region endpoint serves its own region's service, not this VPC's.
+        written = next((item for item in cost.interface if item.service == service and item.reaches is None), None)
         if written is not None:
             endpoint = f"Interface endpoint {written.address}"
             fixed = written.monthly

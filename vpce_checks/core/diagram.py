@@ -1,12 +1,14 @@
 """A picture of each VPC's private paths, as a graph: AZs and the VPC as groups, and nodes and edges.
 
 Subnets sit in their AZ's group, NAT gateways in the AZ of their subnet; route tables, internet
-gateways and endpoints in the VPC's group; Transit Gateways outside it. Edges: a subnet to its
-route table (``aws_route_table_association``, else the VPC's main route table), a route table to
-where its ``0.0.0.0/0`` route goes, a route table to each Gateway endpoint on it, a subnet to each
-Interface endpoint with an ENI in it, a NAT gateway to the subnet it sits in. What the
-configuration does not tell (an AZ, a route table, a route's target, attachments of an unknown
-list) becomes an *unknown* node, and what may not exist is drawn dashed.
+gateways, NAT instances and endpoints in the VPC's group; Transit Gateways outside it. Edges: a
+subnet to the route table it uses, a route table to where its ``0.0.0.0/0`` route goes, a route
+table to each Gateway endpoint on it, a subnet to each Interface endpoint with an ENI in it, a NAT
+gateway to the subnet it sits in. Route tables, which table each subnet uses and where each
+default route leads are the rule core's reading (:mod:`vpce_checks.core.routing`), so the picture
+shows the tables and paths the rules' messages name. What the configuration does not tell (an AZ,
+a route table, a route's target, attachments of an unknown list) becomes an *unknown* node, and
+what may not exist is drawn dashed.
 
 The graph knows nothing of Mermaid or Graphviz: the renderers in :mod:`vpce_checks.views` turn it
 into text. Node and group IDs are letters and digits only, so they need no escaping and a
@@ -19,17 +21,19 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from vpce_checks.core.findings import Finding
-from vpce_checks.core.layout import (
-    MAIN_TABLE_ATTRIBUTES,
-    TARGET_KINDS,
-    Target,
-    VpcLayout,
-    main_table_key,
-    service_label,
-    unknown_text,
-)
+from vpce_checks.core.layout import VpcLayout, service_label, unknown_text
 from vpce_checks.core.network import Endpoint
+from vpce_checks.core.routing import Egress, Route
 from vpce_checks.core.values import ResourceRef, Value
+
+TARGET_NODE_KINDS = {
+    Egress.NAT_GATEWAY: "nat",
+    Egress.NAT_INSTANCE: "nat_instance",
+    Egress.TRANSIT_GATEWAY: "tgw",
+    Egress.INTERNET_GATEWAY: "igw",
+    Egress.OTHER: "target",
+}
+"""The node kind of each kind of place a default route can lead to."""
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,9 @@ class Group:
 class Node:
     """One thing in the picture.
 
-    ``kind`` is one of ``subnet``, ``route_table``, ``nat``, ``igw``, ``tgw``, ``gateway_endpoint``,
-    ``interface_endpoint``, ``endpoint`` (another type), ``target`` (another route target) or
-    ``unknown``; ``title`` says what it is and ``name`` which one (its address or ID).
+    ``kind`` is one of ``subnet``, ``route_table``, ``nat``, ``nat_instance``, ``igw``, ``tgw``,
+    ``gateway_endpoint``, ``interface_endpoint``, ``endpoint`` (another type), ``target`` (another
+    route target) or ``unknown``; ``title`` says what it is and ``name`` which one (its address or ID).
     """
 
     id: str
@@ -161,22 +165,26 @@ def vpc_diagram(layout: VpcLayout, prefix: str, title: str | None = None) -> Dia
     ``title`` overrides the VPC group's label (the views add the module directory when they show
     several modules).
     """
-    builder = _Builder(prefix)
-    builder.draw(layout, title)
+    builder = _Builder(prefix, layout)
+    builder.draw(title)
     return Diagram((layout.label,), tuple(builder.groups), tuple(builder.nodes), tuple(builder.edges))
 
 
 @dataclass
 class _Builder:
     prefix: str
+    layout: VpcLayout
     groups: list[Group] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     by_name: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(kind, name) -> node ID, so a thing reached twice is drawn once."""
+    """(kind, name or routing key) -> node ID, so a thing reached twice is drawn once."""
     drawn: set[Edge] = field(default_factory=set)
+    vpc: str = ""
+    """The ID of the VPC's group."""
 
-    def draw(self, layout: VpcLayout, title: str | None) -> None:
+    def draw(self, title: str | None) -> None:
+        layout = self.layout
         where = layout.region or "region not known"
         if layout.vpc is None:
             label = f"VPC {layout.label} (not in this configuration) · {where}"
@@ -184,107 +192,109 @@ class _Builder:
             label = f"VPC {layout.label} · {where}"
         if not layout.complete:
             label += " · more may exist than shown"
-        vpc = self._group("vpc", title or label, None, layout.vpc.address if layout.vpc else None)
+        self.vpc = self._group("vpc", title or label, None, layout.vpc.address if layout.vpc else None)
         zones: dict[str | None, str] = {}
         for subnet in layout.subnets:
             if subnet.zone not in zones:
-                zones[subnet.zone] = self._group("az", f"AZ {subnet.zone or 'not known'}", vpc)
+                zones[subnet.zone] = self._group("az", f"AZ {subnet.zone or 'not known'}", self.vpc)
             self._node("subnet", "subnet", subnet.address, zones[subnet.zone], subnet.address, subnet.certain)
         for nat in layout.nat_gateways:
-            group = zones.get(nat.zone, vpc) if nat.zone else vpc
+            group = zones.get(nat.zone, self.vpc) if nat.zone else self.vpc
             title_text = "private NAT gateway" if nat.private else "NAT gateway"
             node = self._node("nat", title_text, nat.address, group, nat.address, nat.certain)
             if nat.subnet is not None:
-                self._edge(self._known("subnet", nat.subnet), node, "hosts", nat.certain, placement=True)
+                self._edge(self.by_name[("subnet", nat.subnet)], node, "hosts", nat.certain, placement=True)
         for gateway in layout.internet_gateways:
-            self._node("igw", "internet gateway", gateway, vpc, gateway)
+            self._node("igw", "internet gateway", gateway, self.vpc, gateway)
+        used = {subnet.route_table for subnet in layout.subnets}
         for table in layout.route_tables:
-            self._route_table(table.address, table.main, table.declared, vpc, table.certain)
-        tables = {table.address for table in layout.route_tables}
+            if table.resource is not None or table.default_routes or table.key in used:
+                self._table(table.key)
         for subnet in layout.subnets:
-            source = self._known("subnet", subnet.address)
-            if subnet.route_table in tables:
-                self._edge(source, self._known("route_table", subnet.route_table), "uses", subnet.certain)
-            elif subnet.route_table is not None:
-                self._edge(source, self._external("route_table", "route table", subnet.route_table, vpc), "uses")
+            source = self.by_name[("subnet", subnet.address)]
+            if subnet.route_table is None:
+                self._edge(source, self._unknown("route table not known"), "uses", certain=False)
             else:
-                self._edge(source, self._unknown("route table not known", vpc), "uses", certain=False)
-        for table in layout.route_tables:
-            for target in table.default_routes:
-                source = self._known("route_table", table.address)
-                self._edge(source, self._target(target, vpc), "0.0.0.0/0", target.certain)
-        main = next((table.address for table in layout.route_tables if table.main), main_table_key(layout.key))
-        endpoints = self._group("endpoints", "endpoints", vpc) if layout.endpoints else vpc
+                self._edge(source, self._table(subnet.route_table), "uses", subnet.certain)
+        endpoints = self._group("endpoints", "endpoints", self.vpc) if layout.endpoints else self.vpc
         for endpoint in layout.endpoints:
-            self._endpoint(endpoint, vpc, endpoints, layout.key, main)
+            self._endpoint(endpoint, endpoints)
 
-    def _route_table(self, address: str, main: bool, declared: bool, vpc: str, certain: bool = True) -> str:
-        title = "main route table" if main else "route table"
-        if not declared:
+    def _table(self, key: str) -> str:
+        """The node of the route table with routing key ``key``, drawn with its default routes when new."""
+        if ("route_table", key) in self.by_name:
+            return self.by_name[("route_table", key)]
+        table = self.layout.routing.tables.get(key)
+        if table is None:  # a literal ID: a table outside the configuration
+            return self._node("route_table", "route table (outside this configuration)", key, self.vpc)
+        title = "main route table" if key == self.layout.main_table else "route table"
+        if table.resource is None:
             title += " (not declared)"
-        return self._node("route_table", title, address, vpc, address if declared else None, certain)
+        address = table.resource.address if table.resource is not None else None
+        node = self._node("route_table", title, table.address, self.vpc, address, table.certain, key=key)
+        for route in table.default_routes:
+            self._edge(node, self._route_target(route), "0.0.0.0/0", route.certain)
+        return node
 
-    def _endpoint(self, endpoint: Endpoint, vpc: str, group: str, vpc_key: str, main_table: str) -> None:
-        kind = {"Gateway": "gateway_endpoint", "Interface": "interface_endpoint"}.get(endpoint.type or "", "endpoint")
-        title = f"{endpoint.type} endpoint" if endpoint.type else "endpoint of unknown type"
-        certain = endpoint.resource.certain
-        node = self._node(
-            kind, f"{title}: {service_label(endpoint)}", endpoint.address, group, endpoint.address, certain
-        )
-        if kind != "interface_endpoint":
-            for item in endpoint.route_tables.items:
-                table = item.address if isinstance(item, ResourceRef) else None
-                if (
-                    isinstance(item, ResourceRef)
-                    and item.address == vpc_key
-                    and item.attribute in MAIN_TABLE_ATTRIBUTES
-                ):
-                    table = main_table
-                    if ("route_table", table) not in self.by_name:
-                        self._route_table(table, True, False, vpc)
-                self._edge(self._attached("route_table", "route table", table, item, vpc), node, "prefix list")
-            if not endpoint.route_tables.complete:
-                self._edge(self._unknown("route tables not known", vpc), node, "prefix list?", certain=False)
-        if kind != "gateway_endpoint":
-            for item in endpoint.subnets.items:
-                address = item.address if isinstance(item, ResourceRef) else None
-                self._edge(self._attached("subnet", "subnet", address, item, vpc), node, "ENI")
-            if not endpoint.subnets.complete:
-                self._edge(self._unknown("subnets not known", vpc), node, "ENI?", certain=False)
-
-    def _attached(self, kind: str, title: str, address: str | None, item: Value, vpc: str) -> str:
-        """The node of an attached route table or subnet: drawn, outside the configuration, or unknown."""
-        if address is not None and (kind, address) in self.by_name:
-            return self.by_name[(kind, address)]
-        if isinstance(item, (str, ResourceRef)):
-            return self._external(kind, title, str(address or item), vpc)
-        return self._unknown(f"{title} not known", vpc, unknown_text(item))
-
-    def _target(self, target: Target, vpc: str) -> str:
-        kind = {"nat": "nat", "igw": "igw", "tgw": "tgw"}.get(target.kind, "target")
-        if target.kind == "unknown":
-            return self._unknown(target.name, vpc)
-        if not target.known:
-            return self._unknown(f"{TARGET_KINDS[target.kind]} not known", vpc, target.name)
-        if (kind, target.name) in self.by_name:
-            return self.by_name[(kind, target.name)]
-        group = None if kind == "tgw" else vpc  # a Transit Gateway is shared between VPCs
-        return self._node(kind, TARGET_KINDS[target.kind], target.name, group, target.address)
-
-    def _external(self, kind: str, title: str, name: str, vpc: str) -> str:
+    def _route_target(self, route: Route) -> str:
+        """Where a default route leads: a gateway, NAT instance or other target, or a node *not known*."""
+        if route.kind is None:
+            if route.target is None:
+                return self._unknown("routes not known")
+            return self._unknown("route target not known", unknown_text(route.target))
+        kind = TARGET_NODE_KINDS[route.kind]
+        if isinstance(route.target, ResourceRef):
+            name, address = route.target.address, route.target.address
+        elif isinstance(route.target, str):
+            name, address = route.target, None
+        else:
+            return self._unknown(f"{route.kind.noun} not known", unknown_text(route.target))
         if (kind, name) in self.by_name:
             return self.by_name[(kind, name)]
-        return self._node(kind, f"{title} (outside this configuration)", name, vpc)
+        group = None if kind == "tgw" else self.vpc  # a Transit Gateway is shared between VPCs
+        return self._node(kind, route.kind.noun, name, group, address)
 
-    def _unknown(self, title: str, vpc: str, name: str = "") -> str:
+    def _endpoint(self, endpoint: Endpoint, group: str) -> None:
+        kind = {"Gateway": "gateway_endpoint", "Interface": "interface_endpoint"}.get(endpoint.type or "", "endpoint")
+        title = f"{endpoint.type} endpoint" if endpoint.type else "endpoint of unknown type"
+        title += f": {service_label(endpoint)}"
+        reaches = self.layout.cross_region.get(endpoint.address)
+        if reaches is not None:
+            title += f" in {reaches} (cross-region)"
+        node = self._node(kind, title, endpoint.address, group, endpoint.address, endpoint.resource.certain)
+        if kind != "interface_endpoint":
+            for item in endpoint.route_tables.items:
+                self._edge(self._attached_table(item), node, "prefix list")
+            if not endpoint.route_tables.complete:
+                self._edge(self._unknown("route tables not known"), node, "prefix list?", certain=False)
+        if kind != "gateway_endpoint":
+            for item in endpoint.subnets.items:
+                self._edge(self._subnet(item), node, "ENI")
+            if not endpoint.subnets.complete:
+                self._edge(self._unknown("subnets not known"), node, "ENI?", certain=False)
+
+    def _attached_table(self, item: Value) -> str:
+        """The node of a route table an endpoint is attached to, however it is named, or one not known."""
+        key = self.layout.routing.table_key(item)
+        return self._unknown("route table not known", unknown_text(item)) if key is None else self._table(key)
+
+    def _subnet(self, item: Value) -> str:
+        """The node of an attached subnet: drawn, outside the configuration, or not known."""
+        key = self.layout.routing.subnet_key(item)
+        if key is None and isinstance(item, ResourceRef):
+            key = item.address  # a resource of another type, or outside the configuration
+        if key is None:
+            return self._unknown("subnet not known", unknown_text(item))
+        if ("subnet", key) in self.by_name:
+            return self.by_name[("subnet", key)]
+        return self._node("subnet", "subnet (outside this configuration)", key, self.vpc)
+
+    def _unknown(self, title: str, name: str = "") -> str:
         """A part the configuration does not tell: drawn once per VPC and kind of unknown."""
         key = f"{title}\0{name}"
         if ("unknown", key) in self.by_name:
             return self.by_name[("unknown", key)]
-        return self._node("unknown", title, name, vpc, None, certain=False, key=key)
-
-    def _known(self, kind: str, name: str) -> str:
-        return self.by_name[(kind, name)]
+        return self._node("unknown", title, name, self.vpc, None, certain=False, key=key)
 
     def _group(self, kind: str, label: str, parent: str | None, address: str | None = None) -> str:
         group = Group(f"{self.prefix}g{len(self.groups) + 1}", kind, label, parent, address)

@@ -1,114 +1,41 @@
-"""Where things sit in each VPC: subnets per AZ, route tables and where their default route goes,
-NAT and internet gateways, and the VPC's endpoints.
+"""Where things sit in each VPC, for the cost and diagram views: subnets by AZ, route tables, NAT and
+internet gateways, and the VPC's endpoints.
 
-The cost and diagram views read this layout; it reads the same model and network view the rules
-read (endpoints, VPC keys, AZs and NAT use come from :class:`~vpce_checks.core.network.Network`)
-and adds what only the views need. As everywhere in the core, what cannot be known stays unknown:
-a subnet whose AZ is an unknown input has ``zone=None``, a route table whose routes come from an
-input has an unknown default route, a NAT gateway whose VPC cannot be told makes the NAT count of
-every VPC unknown.
+Everything about routing is the rule core's reading (:class:`~vpce_checks.core.network.Network`
+and its :class:`~vpce_checks.core.routing.Routing`): the same route tables, one per table however
+Terraform names it; the same route table for each subnet; the same default routes and the same
+kinds of egress; the same region and prices. So the picture and the figures always say what the
+rules say. The layout only adds where things sit: which subnets and gateways belong to which VPC,
+and in which AZ. As everywhere in the core, what cannot be known stays unknown: a subnet whose AZ
+is an unknown input has ``zone=None``, a NAT gateway whose VPC cannot be told makes the NAT count
+of every VPC unknown.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from vpce_checks.core.model import Configuration, Resource
-from vpce_checks.core.network import Endpoint, Network, Vpc
-from vpce_checks.core.prices import RegionPrices, prices_for
-from vpce_checks.core.routing import ANYWHERE
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_list
+from vpce_checks.core.network import Endpoint, Network, Vpc, zone_of
+from vpce_checks.core.prices import RegionPrices
+from vpce_checks.core.routing import SUBNET_TYPES, Egress, RouteTable, Routing, egress_of
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value
 
-LAYOUT_RESOURCE_TYPES = frozenset(
-    {
-        "aws_subnet",
-        "aws_route_table",
-        "aws_default_route_table",
-        "aws_route",
-        "aws_route_table_association",
-        "aws_main_route_table_association",
-        "aws_nat_gateway",
-        "aws_internet_gateway",
-    }
-)
+LAYOUT_RESOURCE_TYPES = frozenset({"aws_nat_gateway", "aws_internet_gateway"})
 """Every resource type the layout reads beside the network view's (the parse phase keeps them)."""
-
-TARGET_KINDS = {
-    "nat": "NAT gateway",
-    "igw": "internet gateway",
-    "tgw": "Transit Gateway",
-    "instance": "instance or network interface",
-    "peering": "VPC peering connection",
-    "vgw": "virtual private gateway",
-    "endpoint": "Gateway Load Balancer endpoint",
-    "other": "other target",
-    "unknown": "target not known",
-}
-"""The kinds of place a default route can send traffic to, with how they are named."""
-
-_ROUTE_TARGETS = (
-    ("nat_gateway_id", "nat"),
-    ("transit_gateway_id", "tgw"),
-    ("gateway_id", "gateway"),
-    ("network_interface_id", "instance"),
-    ("instance_id", "instance"),
-    ("vpc_peering_connection_id", "peering"),
-    ("vpc_endpoint_id", "endpoint"),
-    ("core_network_arn", "other"),
-    ("carrier_gateway_id", "other"),
-    ("local_gateway_id", "other"),
-)
-"""Route attributes naming a target, and the kind of target each names (``gateway``: see below)."""
-
-_GATEWAY_KINDS = {"aws_internet_gateway": "igw", "aws_nat_gateway": "nat", "aws_vpn_gateway": "vgw"}
-_GATEWAY_ID_PREFIXES = {"igw-": "igw", "nat-": "nat", "vgw-": "vgw"}
-MAIN_TABLE_ATTRIBUTES = ("main_route_table_id", "default_route_table_id")
-"""The attributes of an ``aws_vpc`` that name its main route table."""
-_MODULE_PATH = re.compile(r'^(?:module\.[^.\[]+(?:\[(?:"[^"]*"|[^\]]*)\])?\.)+')
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a default route sends traffic: a kind (a key of :data:`TARGET_KINDS`) and what it names.
-
-    ``address`` is the resource address when the target is a resource of the configuration, else
-    None; ``name`` is how to show it (the address, a literal ID, or the unknown input). ``known``
-    is False when the target comes from outside the configuration (an input, a data source);
-    ``certain`` is False when the route may not exist or may not be the default route.
-    """
-
-    kind: str
-    name: str
-    address: str | None = None
-    certain: bool = True
-    known: bool = True
 
 
 @dataclass
 class Subnet:
     """A subnet of the VPC: its AZ (None when unknown) and the route table it uses.
 
-    ``route_table`` is the address of the route table (or the VPC's main route table key), a
-    literal ID, or None when it cannot be known.
+    ``route_table`` is the routing key of its table (:meth:`Routing.table_of_subnet`): a table of
+    the configuration, a literal ID, or None when it cannot be known.
     """
 
     address: str
     zone: str | None
     certain: bool
     route_table: str | None = None
-
-
-@dataclass
-class RouteTable:
-    """A route table of the VPC and where its ``0.0.0.0/0`` route goes (empty: no default route)."""
-
-    address: str
-    main: bool
-    certain: bool
-    declared: bool = True
-    """False for the VPC's main route table when the configuration does not declare it."""
-    default_routes: list[Target] = field(default_factory=list)
 
 
 @dataclass
@@ -126,23 +53,29 @@ class NatGateway:
 class VpcLayout:
     """One VPC as the views see it.
 
-    ``key`` is the network view's VPC key: an ``aws_vpc`` address, a literal VPC ID or
-    ``unknown:<input>``, or ``""`` for endpoints whose VPC nothing tells. ``vpc`` is the declared
-    VPC, None when the VPC is outside the configuration. ``complete`` is False when more may sit
-    in this VPC than the layout shows (a skipped module, an unreadable file, a NAT gateway or
-    subnet whose VPC is unknown).
+    ``key`` is the network view's VPC key: an ``aws_vpc``/``aws_default_vpc`` address, a literal
+    VPC ID or ``unknown:<input>``, or ``""`` for endpoints whose VPC nothing tells. ``vpc`` is the
+    declared VPC, None when the VPC is outside the configuration. ``complete`` is False when more
+    may sit in this VPC than the layout shows (a skipped module, an unreadable file, a subnet,
+    route or route table whose VPC is unknown).
     """
 
     key: str
     vpc: Vpc | None
     endpoints: list[Endpoint]
     prices: RegionPrices
+    routing: Routing = field(repr=False, compare=False)
     subnets: list[Subnet] = field(default_factory=list)
     route_tables: list[RouteTable] = field(default_factory=list)
+    """The routing's tables of this VPC, the undeclared default table of a declared VPC included."""
+    main_table: str | None = None
+    """The key of its main route table, None when it cannot be known."""
     nat_gateways: list[NatGateway] = field(default_factory=list)
     internet_gateways: list[str] = field(default_factory=list)
     endpoint_zones: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     """Endpoint address -> the AZs of its subnets and whether all are known (``Network.subnet_zones``)."""
+    cross_region: dict[str, str] = field(default_factory=dict)
+    """Endpoint address -> the other region a cross-region endpoint reaches (``Network.cross_region``)."""
     complete: bool = True
     nat_gateways_complete: bool = True
     """False when NAT gateways may sit here that the layout cannot place (their count is unknown)."""
@@ -163,12 +96,24 @@ class VpcLayout:
 
     @property
     def routes_to_nat(self) -> bool | None:
-        """True when a route table sends 0.0.0.0/0 to a NAT, False when none does, None when not known."""
+        """True when a workload route table sends 0.0.0.0/0 to a NAT gateway, False when none does.
+
+        None when that is not known. The rules' reading: :attr:`Vpc.nat_route_tables`.
+        """
         if self.vpc is None:
             return None
         if self.vpc.nat_route_tables:
             return True
         return None if self.vpc.nat_unknown else False
+
+    @property
+    def paid_egress(self) -> dict[Egress, list[RouteTable]]:
+        """The paid default routes of the VPC's workload route tables, by kind, as the rules read them.
+
+        A NAT gateway, a NAT instance or a Transit Gateway (:attr:`Vpc.egress_route_tables`); tables
+        that serve only Transit Gateway attachment or firewall subnets are not among them.
+        """
+        return egress_of(self.vpc.egress_route_tables) if self.vpc is not None else {}
 
     def zones(self) -> set[str] | None:
         """The AZs of the VPC's subnets, or None when some subnet's AZ (or subnet) may be missing."""
@@ -196,25 +141,35 @@ class VpcLayout:
 def vpc_layouts(network: Network) -> list[VpcLayout]:
     """The layout of every VPC the configuration declares or puts endpoints in, declared ones first."""
     config = network.config
+    routing = network.routing
     layouts: dict[str, VpcLayout] = {}
     for key, vpc in network.vpcs.items():
-        layouts[key] = VpcLayout(key, vpc, list(vpc.endpoints), network.prices(vpc), complete=vpc.judged)
+        layouts[key] = VpcLayout(key, vpc, list(vpc.endpoints), network.prices(vpc), routing, complete=vpc.judged)
+        layouts[key].main_table = routing.main_table(key)
     for endpoint in network.endpoints:
         key = endpoint.vpc or ""
         if key not in layouts:
-            layouts[key] = VpcLayout(key, None, [], _prices(network, []), complete=False)
+            layouts[key] = VpcLayout(key, None, [], network.prices_at(key), routing, complete=False)
             layouts[key].nat_gateways_complete = False
         if layouts[key].vpc is None:
             layouts[key].endpoints.append(endpoint)
-            layouts[key].prices = _prices(network, layouts[key].endpoints)
     for layout in layouts.values():
         for endpoint in layout.endpoints:
             zones, all_known = network.subnet_zones(endpoint.subnets)
             layout.endpoint_zones[endpoint.address] = (frozenset(zones), all_known)
-    declared = {key: layout for key, layout in layouts.items() if layout.vpc is not None}
-    subnets = _place_subnets(network, declared)
-    _place_route_tables(network, declared, subnets)
-    _place_gateways(network, declared, subnets)
+            reached = network.cross_region(endpoint)
+            if reached is not None:
+                layout.cross_region[endpoint.address] = reached
+    declared = [layout for layout in layouts.values() if layout.vpc is not None]
+    for table in routing.tables.values():
+        if table.vpc in layouts:
+            layouts[table.vpc].route_tables.append(table)
+        if _unplaced(table.vpc):
+            _incomplete(declared)  # it may be any declared VPC's table
+    if routing.unplaced:
+        _incomplete(declared)  # a route whose table cannot be known may be any table's default route
+    subnets = _place_subnets(network, layouts, declared)
+    _place_gateways(network, layouts, subnets)
     if not config.complete or config.problems:
         for layout in layouts.values():
             layout.complete = False
@@ -222,144 +177,38 @@ def vpc_layouts(network: Network) -> list[VpcLayout]:
     return list(layouts.values())
 
 
-def _prices(network: Network, endpoints: list[Endpoint]) -> RegionPrices:
-    """Prices for a VPC outside the configuration, by the rule the network view applies to declared ones."""
-    regions = {endpoint.service.region for endpoint in endpoints if endpoint.service.region}
-    provider = network.config.region if isinstance(network.config.region, str) else None
-    return prices_for(regions.pop() if len(regions) == 1 else provider)
-
-
-def _place_subnets(network: Network, layouts: dict[str, VpcLayout]) -> dict[str, tuple[VpcLayout, Subnet]]:
-    """Put each subnet in its VPC; a subnet whose VPC is unknown leaves every VPC incomplete."""
-    placed: dict[str, tuple[VpcLayout, Subnet]] = {}
-    for resource in network.config.of_type("aws_subnet"):
-        key = network.vpc_key(resource.get("vpc_id"))
-        if key not in layouts:
-            if key is None or key.startswith("unknown:"):
-                _all_incomplete(layouts)
-            continue
-        subnet = Subnet(resource.address, _zone(resource), resource.certain)
-        layouts[key].subnets.append(subnet)
-        placed[resource.address] = (layouts[key], subnet)
+def _place_subnets(network: Network, layouts: dict[str, VpcLayout], declared: list[VpcLayout]) -> dict[str, Subnet]:
+    """Put each subnet in its VPC, with the route table the routing gives it."""
+    placed: dict[str, Subnet] = {}
+    routing = network.routing
+    for kind in SUBNET_TYPES:
+        for resource in network.config.of_type(kind):
+            key = routing.subnet_vpc(resource.address)
+            if _unplaced(key):
+                _incomplete(declared)  # it may be a subnet of any declared VPC
+            if key not in layouts:
+                continue
+            zone = zone_of(resource)
+            subnet = Subnet(
+                resource.address,
+                zone[0] if zone else None,
+                resource.certain,
+                routing.table_of_subnet(resource.address),
+            )
+            layouts[key].subnets.append(subnet)
+            placed[resource.address] = subnet
     return placed
 
 
-def _zone(subnet: Resource) -> str | None:
-    """A subnet's AZ, by name or ID, when it is known."""
-    for attribute in ("availability_zone", "availability_zone_id"):
-        value = subnet.get(attribute)
-        if isinstance(value, str):
-            return value
-    return None
-
-
-def _place_route_tables(
-    network: Network, layouts: dict[str, VpcLayout], subnets: dict[str, tuple[VpcLayout, Subnet]]
-) -> None:
-    """Route tables in their VPCs with their default routes, and the route table of each subnet."""
-    config = network.config
-    tables: dict[str, RouteTable] = {}
-    mains: dict[str, str] = {}  # VPC key -> address of its main route table
-    for resource in config.of_type("aws_route_table"):
-        key = network.vpc_key(resource.get("vpc_id"))
-        if key in layouts:
-            tables[resource.address] = _route_table(resource, layouts[key], main=False)
-    for resource in config.of_type("aws_default_route_table"):
-        owner = resource.get("default_route_table_id")
-        if isinstance(owner, ResourceRef) and owner.address in layouts and owner.attribute in MAIN_TABLE_ATTRIBUTES:
-            tables[resource.address] = _route_table(resource, layouts[owner.address], main=True)
-            mains[owner.address] = resource.address
-    for association in config.of_type("aws_main_route_table_association"):
-        key = network.vpc_key(association.get("vpc_id"))
-        table = association.get("route_table_id")
-        if key in layouts and isinstance(table, ResourceRef) and table.address in tables and association.certain:
-            tables[table.address].main = True
-            mains[key] = table.address
-    for route in config.of_type("aws_route"):
-        table = _route_table_address(route.get("route_table_id"), layouts, mains, tables)
-        if table is None:
-            if not isinstance(route.get("route_table_id"), str):
-                _all_incomplete(layouts)  # a route of an unknown table may be any table's default route
-            continue
-        tables[table].default_routes.extend(_default_routes([route.attributes], route.certain))
-    associated, unknown_subnet = _associations(config, layouts, mains, tables)
-    # A subnet with no association uses its VPC's main route table, unless an association that
-    # cannot be read, or a part of the configuration that cannot be read, may name it.
-    readable = config.complete and not config.problems and not unknown_subnet
-    for address, (layout, subnet) in subnets.items():
-        if address in associated:
-            subnet.route_table = associated[address]
-        elif readable:
-            subnet.route_table = _main_table(layout, mains, tables)
-
-
-def _route_table(resource: Resource, layout: VpcLayout, main: bool) -> RouteTable:
-    table = RouteTable(resource.address, main, resource.certain)
-    if resource.has("route"):
-        table.default_routes.extend(_default_routes(resource.get("route"), resource.certain))
-    layout.route_tables.append(table)
-    return table
-
-
-def _main_table(layout: VpcLayout, mains: dict[str, str], tables: dict[str, RouteTable]) -> str:
-    """The address of the VPC's main route table, adding an undeclared one to the layout if needed."""
-    if layout.key in mains:
-        return mains[layout.key]
-    address = main_table_key(layout.key)
-    table = RouteTable(address, main=True, certain=True, declared=False)
-    layout.route_tables.append(table)
-    tables[address] = table
-    mains[layout.key] = address
-    return address
-
-
-def _route_table_address(
-    value: Value, layouts: dict[str, VpcLayout], mains: dict[str, str], tables: dict[str, RouteTable]
-) -> str | None:
-    """The route table a ``route_table_id`` names, when it is one of the layout's (None otherwise)."""
-    if not isinstance(value, ResourceRef):
-        return None
-    if value.address in tables:
-        return value.address
-    if value.address in layouts and value.attribute in MAIN_TABLE_ATTRIBUTES:
-        return _main_table(layouts[value.address], mains, tables)
-    return None
-
-
-def _associations(
-    config: Configuration, layouts: dict[str, VpcLayout], mains: dict[str, str], tables: dict[str, RouteTable]
-) -> tuple[dict[str, str | None], bool]:
-    """Subnet address -> its associated route table (None: unknown), and whether some subnet is unknown."""
-    associated: dict[str, str | None] = {}
-    unknown_subnet = False
-    for association in config.of_type("aws_route_table_association"):
-        subnet = association.get("subnet_id")
-        if subnet is None and association.has("gateway_id"):
-            continue  # an edge association (ingress routing for a gateway), not a subnet's table
-        if not isinstance(subnet, ResourceRef):
-            unknown_subnet = unknown_subnet or not isinstance(subnet, str)
-            continue
-        table = association.get("route_table_id")
-        address = _route_table_address(table, layouts, mains, tables)
-        if address is None and isinstance(table, str):
-            address = table  # a route table outside the configuration, by its ID
-        value = address if association.certain else None
-        if subnet.address in associated and associated[subnet.address] != value:
-            value = None  # associated twice, to different tables: Terraform fights itself, the table is not known
-        associated[subnet.address] = value
-    return associated, unknown_subnet
-
-
-def _place_gateways(
-    network: Network, layouts: dict[str, VpcLayout], subnets: dict[str, tuple[VpcLayout, Subnet]]
-) -> None:
+def _place_gateways(network: Network, layouts: dict[str, VpcLayout], subnets: dict[str, Subnet]) -> None:
     """NAT gateways in the VPC of their subnet; internet gateways in the VPC they name."""
+    where = {subnet.address: layout for layout in layouts.values() for subnet in layout.subnets}
     for resource in network.config.of_type("aws_nat_gateway"):
         subnet = resource.get("subnet_id")
         if isinstance(subnet, ResourceRef) and subnet.address in subnets:
-            layout, placed = subnets[subnet.address]
+            placed = subnets[subnet.address]
             private = resource.get("connectivity_type") == "private"
-            layout.nat_gateways.append(
+            where[subnet.address].nat_gateways.append(
                 NatGateway(resource.address, placed.address, placed.zone, resource.certain, private)
             )
         else:
@@ -371,73 +220,23 @@ def _place_gateways(
             layouts[key].internet_gateways.append(resource.address)
 
 
-def _all_incomplete(layouts: dict[str, VpcLayout]) -> None:
-    """Something that may belong to any VPC (a subnet, a route) cannot be placed."""
-    for layout in layouts.values():
+def _unplaced(key: str | None) -> bool:
+    """True for a VPC key that may name any VPC (unknown, or from an input)."""
+    return key is None or key.startswith("unknown:")
+
+
+def _incomplete(layouts: list[VpcLayout]) -> None:
+    for layout in layouts:
         layout.complete = False
-
-
-def _default_routes(routes: Value, certain: bool) -> list[Target]:
-    """The targets of the ``0.0.0.0/0`` routes among ``routes`` (a list of route blocks or attributes)."""
-    entries = as_list(routes)
-    if entries is None:
-        return [Target("unknown", "routes not known", certain=False, known=False)]
-    targets = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            targets.append(Target("unknown", "route not known", certain=False, known=False))
-            continue
-        destination = entry.get("cidr_block", entry.get("destination_cidr_block"))
-        maybe = isinstance(destination, (Unknown, ResourceRef, PartialString))
-        if destination != ANYWHERE and not maybe:
-            continue
-        for attribute, kind in _ROUTE_TARGETS:
-            value = entry.get(attribute)
-            if value is None or value == "" or value == "local":
-                continue
-            targets.append(_target(kind, value, certain and not maybe))
-            break
-    return targets
-
-
-def _target(kind: str, value: Value, certain: bool) -> Target:
-    if kind == "gateway":
-        kind = _gateway_kind(value)
-    if isinstance(value, ResourceRef):
-        return Target(kind, value.address, value.address, certain)
-    if isinstance(value, str):
-        return Target(kind, value, None, certain)
-    return Target(kind, unknown_text(value), None, certain, known=False)
-
-
-def _gateway_kind(value: Value) -> str:
-    """What a ``gateway_id`` names: an internet, NAT or virtual private gateway (by type or ID prefix)."""
-    if isinstance(value, ResourceRef):
-        return _GATEWAY_KINDS.get(resource_type(value.address), "other")
-    if isinstance(value, str):
-        return next((kind for prefix, kind in _GATEWAY_ID_PREFIXES.items() if value.startswith(prefix)), "other")
-    return "unknown"
-
-
-def main_table_key(vpc_key: str) -> str:
-    """How the layout names a VPC's main route table when the configuration does not declare it."""
-    return f"{vpc_key}.main_route_table_id"
-
-
-def resource_type(address: str) -> str:
-    """The resource type in an instance address (``module.net.aws_nat_gateway.this[0]`` -> ``aws_nat_gateway``)."""
-    return _MODULE_PATH.sub("", address).split(".", 1)[0]
 
 
 def unknown_text(value: Value) -> str:
     """What an unknown value is known as (``var.subnet_ids``), for a node drawn as not known."""
-    if isinstance(value, ResourceRef):
-        return str(value)
     if isinstance(value, Unknown):
-        return value.origin or "not known"
-    if isinstance(value, PartialString):
+        return value.origin or ""
+    if isinstance(value, (ResourceRef, PartialString)):
         return str(value)
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def service_label(endpoint: Endpoint) -> str:

@@ -358,28 +358,47 @@ class Network:
                     vpc.egress_route_tables.append(table)
         for vpc in vpcs.values():
             vpc.nat_unknown = vpc.nat_unknown or routing.unplaced
-            vpc.region = self._region(vpc)
+            vpc.region = self.region(vpc.address)
         return vpcs
 
-    def _region(self, vpc: Vpc) -> str | None:
-        """A VPC's region: its subnets' AZ names agree on it, else its endpoints' service names do.
+    def region(self, vpc_key: str) -> str | None:
+        """The region of the VPC with key ``vpc_key``, declared or not; None when it cannot be known.
 
-        Endpoints with ``service_region`` reach another region and say nothing of the VPC's own.
+        Its subnets' AZ names agree on it, else its endpoints' service names do. Cross-region
+        endpoints (``service_region``) reach another region and say nothing of the VPC's own.
         """
-        regions = set()
+        regions = set(self._subnet_regions.get(vpc_key, ()))
+        if not regions:
+            regions = {
+                endpoint.service.region
+                for endpoint in self.endpoints
+                if endpoint.vpc == vpc_key and endpoint.service.region and not endpoint.resource.has("service_region")
+            }
+        return regions.pop() if len(regions) == 1 else None
+
+    @cached_property
+    def _subnet_regions(self) -> dict[str, set[str]]:
+        """VPC key -> the regions its subnets' AZ names are in."""
+        regions: dict[str, set[str]] = {}
         for kind in SUBNET_TYPES:
             for subnet in self.config.of_type(kind):
                 zone = subnet.get("availability_zone")
                 match = _AZ.match(zone) if isinstance(zone, str) else None
-                if match and self.routing.subnet_vpc(subnet.address) == vpc.address:
-                    regions.add(match.group(1))
-        if not regions:
-            regions = {
-                endpoint.service.region
-                for endpoint in vpc.endpoints
-                if endpoint.service.region and not endpoint.resource.has("service_region")
-            }
-        return regions.pop() if len(regions) == 1 else None
+                vpc = self.routing.subnet_vpc(subnet.address) if match else None
+                if match and vpc is not None:
+                    regions.setdefault(vpc, set()).add(match.group(1))
+        return regions
+
+    def cross_region(self, endpoint: Endpoint) -> str | None:
+        """The region a cross-region endpoint reaches, when it certainly differs from its VPC's; else None.
+
+        The endpoint itself sits in its VPC's region, and is billed there (AWS PrivateLink pricing,
+        "Cross-Region connectivity": standard hourly and data processing charges, plus
+        inter-Region data transfer).
+        """
+        home = self.region(endpoint.vpc) if endpoint.vpc is not None else None
+        reached = endpoint.region
+        return reached if home is not None and reached is not None and reached != home else None
 
     def same_vpc(self, endpoint: Endpoint) -> list[Endpoint]:
         """The other endpoints certainly in the same VPC as ``endpoint`` (same VPC key)."""
@@ -422,8 +441,16 @@ class Network:
 
     def prices(self, vpc: Vpc) -> RegionPrices:
         """List prices for a VPC's region (where its NAT and endpoints are billed), else the provider's."""
+        return self.prices_at(vpc.address)
+
+    def prices_at(self, vpc_key: str) -> RegionPrices:
+        """List prices where the VPC with key ``vpc_key`` (declared or not) is billed.
+
+        Its region (:meth:`region`), else the provider's. Every endpoint of the VPC is billed
+        there, cross-region ones too.
+        """
         provider_region = self.config.region if isinstance(self.config.region, str) else None
-        return prices_for(vpc.region or provider_region)
+        return prices_for(self.region(vpc_key) or provider_region)
 
     def vpc_key(self, value: Value) -> str | None:
         """A key that is equal for two endpoints in the same VPC, or None when nothing is known.
@@ -451,16 +478,10 @@ class Network:
         kinds: set[str] = set()
         for item in subnets.items:
             subnet = self._referenced(item, SUBNET_TYPES)
-            zone: Value = None
-            if subnet is not None:
-                for attribute in ("availability_zone", "availability_zone_id"):
-                    value = subnet.get(attribute)
-                    if isinstance(value, str):
-                        zone, kind = value, attribute
-                        break
-            if isinstance(zone, str):
-                zones.add(zone)
-                kinds.add(kind)
+            found = zone_of(subnet) if subnet is not None else None
+            if found is not None:
+                zones.add(found[0])
+                kinds.add(found[1])
             else:
                 all_known = False
         if len(kinds) > 1:
@@ -566,6 +587,18 @@ class Network:
             elif not isinstance(target, str):
                 return {endpoint.address: None for endpoint in self.config.of_type(ENDPOINT)}
         return settings
+
+
+def zone_of(subnet: Resource) -> tuple[str, str] | None:
+    """A subnet's AZ and the attribute that gives it (``availability_zone`` or ``availability_zone_id``).
+
+    None when neither is known.
+    """
+    for attribute in ("availability_zone", "availability_zone_id"):
+        value = subnet.get(attribute)
+        if isinstance(value, str):
+            return value, attribute
+    return None
 
 
 def _endpoint_type(resource: Resource) -> str | None:

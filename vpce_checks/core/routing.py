@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Callable, Literal, Mapping
+from typing import Callable, Mapping
 
 from vpce_checks.core.model import Configuration, Resource
 from vpce_checks.core.prices import RegionPrices, price_note
@@ -58,9 +58,35 @@ class Egress(enum.Enum):
     """A peering connection, a virtual private gateway, an inspection or firewall endpoint, or an
     instance that cannot forward traffic (source/destination check on)."""
 
+    @property
+    def noun(self) -> str:
+        """The kind named without an article: ``NAT gateway``, ``Transit Gateway``, ``other target``."""
+        return "other target" if self is Egress.OTHER else self.value.split(" ", 1)[1]
+
 
 PAID = (Egress.NAT_GATEWAY, Egress.NAT_INSTANCE, Egress.TRANSIT_GATEWAY)
 """The default routes that carry S3 and DynamoDB traffic over a path that costs money."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route that is, or may be, a table's IPv4 default route (``0.0.0.0/0``), and where it leads."""
+
+    kind: Egress | None
+    """The kind of target it names; None when that cannot be known."""
+    target: Value = None
+    """The target as written: a reference to a resource, a literal ID, or an unknown value."""
+    certain: bool = True
+    """False when the route may not exist, or may not be the default route."""
+
+    @property
+    def egress(self) -> Egress | None:
+        """Where it certainly sends ``0.0.0.0/0``; None when it may not, or the target is unknown."""
+        return self.kind if self.certain else None
+
+
+UNKNOWN_ROUTES = Route(None, certain=False)
+"""Routes that cannot be read (a list from an input, routes set outside the configuration)."""
 
 
 @dataclass
@@ -70,8 +96,8 @@ class RouteTable:
     key: str
     vpc: str | None
     resource: Resource | None = None
-    default_routes: list[Egress | None] = field(default_factory=list)
-    """Where each of its ``0.0.0.0/0`` routes leads (None when unknown)."""
+    default_routes: list[Route] = field(default_factory=list)
+    """Its routes that are or may be ``0.0.0.0/0`` routes."""
     certain: bool = True
 
     @property
@@ -84,7 +110,7 @@ class RouteTable:
         """Where its default route leads; None when that cannot be known."""
         if not self.certain:
             return None
-        kinds = set(self.default_routes)
+        kinds = {route.egress for route in self.default_routes}
         if None in kinds or len(kinds) > 1:
             return None
         return kinds.pop() if kinds else Egress.NONE
@@ -166,7 +192,7 @@ class Routing:
             for network in self.config.of_type(kind):
                 key = _default_table_key(network.address)
                 # An adopted default VPC's main table holds routes set outside the configuration.
-                unknown: list[Egress | None] = [None] if kind == "aws_default_vpc" else []
+                unknown = [UNKNOWN_ROUTES] if kind == "aws_default_vpc" else []
                 tables[key] = RouteTable(key, network.address, default_routes=unknown, certain=network.certain)
         for resource in self.config.of_type("aws_route_table"):
             owner = self.vpc_key(resource.get("vpc_id"))
@@ -180,60 +206,61 @@ class Routing:
                 tables[adopted].resource = resource
                 tables[adopted].default_routes = written
                 tables[adopted].certain = tables[adopted].certain and resource.certain
-            elif adopted is None and any(route != Egress.INTERNET_GATEWAY for route in written):
+            elif adopted is None and any(route.egress != Egress.INTERNET_GATEWAY for route in written):
                 self.unplaced = True
         for route in self.config.of_type("aws_route"):
             found = self._route(route.attributes)
-            if found is False:
+            if found is None:
                 continue  # not a default route
             if not route.certain:
-                found = None
+                found = replace(found, certain=False)
             target = self.table_key(route.get("route_table_id"))
             if target is not None and target in tables:
                 tables[target].default_routes.append(found)
-            elif target is None and found != Egress.INTERNET_GATEWAY:
+            elif target is None and found.egress != Egress.INTERNET_GATEWAY:
                 self.unplaced = True
         return tables
 
-    def _inline_routes(self, table: Resource) -> list[Egress | None]:
+    def _inline_routes(self, table: Resource) -> list[Route]:
         if not table.has("route"):
             return []
         entries = as_list(table.get("route"))
         if entries is None:
-            return [None]
+            return [UNKNOWN_ROUTES]
         routes = []
         for entry in entries:
-            found = self._route(entry) if isinstance(entry, dict) else None
-            if found is not False:
+            found = self._route(entry) if isinstance(entry, dict) else UNKNOWN_ROUTES
+            if found is not None:
                 routes.append(found)
         return routes
 
-    def _route(self, entry: Mapping[str, Value]) -> Egress | None | Literal[False]:
-        """Where a route entry's IPv4 default route leads (None: unknown), or False when it is not one.
+    def _route(self, entry: Mapping[str, Value]) -> Route | None:
+        """The route entry as a default route, or None when it is not one.
 
         IPv6 routes (``::/0`` to an egress-only internet gateway) and prefix-list routes are not.
         """
         destination = _written(entry, "cidr_block", "destination_cidr_block")
         if destination is None:
-            return False
-        found = self._target(entry)
+            return None
+        kind, target = self._target(entry)
         if is_unknown(destination):
-            # It may be the default route: unknown unless it surely leads nowhere that costs.
-            return False if found in (Egress.INTERNET_GATEWAY, Egress.OTHER) else None
-        return found if destination == ANYWHERE else False
+            # It may be the default route: uncertain unless it surely leads nowhere that costs.
+            return None if kind in (Egress.INTERNET_GATEWAY, Egress.OTHER) else Route(kind, target, certain=False)
+        return Route(kind, target) if destination == ANYWHERE else None
 
-    def _target(self, entry: Mapping[str, Value]) -> Egress | None:
-        if _written(entry, "nat_gateway_id") is not None:
-            return Egress.NAT_GATEWAY
-        if _written(entry, "transit_gateway_id") is not None:
-            return Egress.TRANSIT_GATEWAY
+    def _target(self, entry: Mapping[str, Value]) -> tuple[Egress | None, Value]:
+        """The kind of target a route entry names, and the target as written."""
+        for attribute, kind in (("nat_gateway_id", Egress.NAT_GATEWAY), ("transit_gateway_id", Egress.TRANSIT_GATEWAY)):
+            target = _written(entry, attribute)
+            if target is not None:
+                return kind, target
         gateway = _written(entry, "gateway_id")
         if gateway is not None:
-            return self._gateway(gateway)
+            return self._gateway(gateway), gateway
         for attribute in ("instance_id", "network_interface_id"):
             target = _written(entry, attribute)
             if target is not None:
-                return self._forwarder(target)
+                return self._forwarder(target), target
         others = (
             "vpc_peering_connection_id",
             "vpc_endpoint_id",
@@ -242,9 +269,11 @@ class Routing:
             "local_gateway_id",
             "core_network_arn",
         )
-        if any(_written(entry, attribute) is not None for attribute in others):
-            return Egress.OTHER
-        return None
+        for attribute in others:
+            target = _written(entry, attribute)
+            if target is not None:
+                return Egress.OTHER, target
+        return None, None
 
     def _gateway(self, value: Value) -> Egress | None:
         """``gateway_id`` may name a NAT gateway too (the API accepts it, with a perpetual diff)."""

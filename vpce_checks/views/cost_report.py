@@ -10,7 +10,7 @@ import json
 from typing import Any, Sequence
 
 from vpce_checks import __version__
-from vpce_checks.core.cost import SAVING_GB, TrafficCost, VpcCost, traffic_cost
+from vpce_checks.core.cost import SAVING_GB, EgressPath, InterfaceEndpointCost, TrafficCost, VpcCost, traffic_cost
 from vpce_checks.core.prices import HOURS_PER_MONTH, price_source
 from vpce_checks.reporters.json_report import SCHEMA_VERSION, TOOL_NAME
 from vpce_checks.views.collect import Shown
@@ -49,6 +49,22 @@ def _zones(count: int | None) -> str:
     return UNKNOWN if count is None else str(count)
 
 
+def _service(endpoint: InterfaceEndpointCost) -> str:
+    """An Interface endpoint's service, with the region a cross-region one reaches."""
+    return endpoint.service + (f" (cross-region: {endpoint.reaches})" if endpoint.reaches else "")
+
+
+def _cross_region_sentence(cost: VpcCost) -> str:
+    reaching = [endpoint for endpoint in cost.interface if endpoint.reaches]
+    if not reaching:
+        return ""
+    names = ", ".join(f"{endpoint.address} ({endpoint.reaches})" for endpoint in reaching)
+    return (
+        f"Cross-region endpoints: {names}. They are billed in this VPC's region like the others, and their "
+        "traffic also pays inter-Region data transfer, which the price table does not hold: break-even unknown."
+    )
+
+
 def _traffic_for(item: Shown, traffic: Traffic | None) -> TrafficCost | None:
     if traffic is None:
         return None
@@ -79,7 +95,7 @@ def _text_block(item: Shown, traffic: TrafficCost | None) -> str:
         rows.append(
             (
                 endpoint.address + maybe,
-                endpoint.service,
+                _service(endpoint),
                 _zones(endpoint.zones),
                 money(endpoint.monthly),
                 gigabytes(endpoint.break_even_gb) + ("/month" if endpoint.break_even_gb is not None else ""),
@@ -96,9 +112,9 @@ def _text_block(item: Shown, traffic: TrafficCost | None) -> str:
     for entry in cost.unpriced:
         lines.append(f"  Not priced: {entry.address} ({entry.service}, {entry.kind}): {entry.note}")
     lines.append("  " + _per_gb_sentence(cost))
-    saving = _saving_sentence(cost)
-    if saving:
-        lines.append("  " + saving)
+    for sentence in (_cross_region_sentence(cost), _saving_sentence(cost)):
+        if sentence:
+            lines.append("  " + sentence)
     if traffic is not None:
         lines.extend("  " + line for line in _traffic_text(traffic, cost))
     return "\n".join(lines)
@@ -112,19 +128,39 @@ def _per_gb_sentence(cost: VpcCost) -> str:
     )
     if cost.routes_to_transit_gateway:
         text += f", Transit Gateway {per_gb(prices.transit_gateway)} (plus the egress VPC's NAT)"
+    if any(path.kind == "nat_instance" for path in cost.egress):
+        text += ", NAT instance no per-GB charge (but its bandwidth, and cross-AZ transfer from other AZs)"
     return text + "."
+
+
+def _path_price(path: EgressPath) -> str:
+    """What a GB pays on a paid path, as the rules say it."""
+    if path.kind == "nat_instance":
+        return "no per-GB charge, but the instance's bandwidth"
+    price = f"{per_gb(path.per_gb)}/GB"
+    return price + (", plus the egress VPC's NAT" if path.kind == "transit_gateway" else "")
+
+
+def _saving(cost: VpcCost) -> str | None:
+    """What a missing Gateway endpoint saves per 100 GB, or None when the paid paths give no one figure."""
+    amount = cost.gateway_savings[0].per_100_gb
+    if amount is None and cost.prices is not None:
+        return None  # a NAT instance, or paths priced differently
+    each = " each" if len(cost.gateway_savings) > 1 else ""
+    plus = ", plus the egress VPC's NAT processing" if cost.routes_to_transit_gateway else ""
+    return f"{money(amount)} per {SAVING_GB} GB{each}{plus}"
 
 
 def _saving_sentence(cost: VpcCost) -> str:
     if not cost.gateway_savings:
         return ""
     services = " and ".join(SERVICE_NAMES.get(saving.service, saving.service) for saving in cost.gateway_savings)
-    each = " each" if len(cost.gateway_savings) > 1 else ""
-    amount = money(cost.gateway_savings[0].per_100_gb)
-    return (
-        f"No Gateway endpoint for {services}: that traffic goes through the NAT, and a free Gateway endpoint "
-        f"would save {amount} per {SAVING_GB} GB{each}."
+    paths = " and ".join(
+        f"{path.wording} ({', '.join(path.route_tables)}: {_path_price(path)})" for path in cost.egress
     )
+    saving = _saving(cost)
+    gain = "would carry it at no charge" if saving is None else f"would save {saving}"
+    return f"No Gateway endpoint for {services}: that traffic goes through {paths}, and a free Gateway endpoint {gain}."
 
 
 def _traffic_text(traffic: TrafficCost, cost: VpcCost) -> list[str]:
@@ -185,7 +221,7 @@ def _markdown_section(item: Shown, traffic: TrafficCost | None) -> str:
         maybe = " (may not exist)" if not endpoint.certain else ""
         even = gigabytes(endpoint.break_even_gb) + ("/month" if endpoint.break_even_gb is not None else "")
         rows.append(
-            f"| `{_code(endpoint.address)}`{maybe} | {_cell(endpoint.service)} | {_zones(endpoint.zones)} "
+            f"| `{_code(endpoint.address)}`{maybe} | {_cell(_service(endpoint))} | {_zones(endpoint.zones)} "
             f"| {money(endpoint.monthly)} | {even} |"
         )
     for entry in cost.gateway:
@@ -198,9 +234,7 @@ def _markdown_section(item: Shown, traffic: TrafficCost | None) -> str:
     rows.append(f"| {names} | NAT gateway × {count} | | {money(nat.monthly)} | |")
     rows.append(f"| **Fixed per month** | | | **{money(cost.fixed_monthly)}** | |")
     parts = [f"### `{_code(item.title)}`", f"{_cell(cost.price_note)}.", "\n".join(rows), _per_gb_sentence(cost)]
-    saving = _saving_sentence(cost)
-    if saving:
-        parts.append(saving)
+    parts.extend(_cell(sentence) for sentence in (_cross_region_sentence(cost), _saving_sentence(cost)) if sentence)
     if traffic is not None:
         parts.append(_traffic_markdown(traffic, cost))
     return "\n\n".join(parts)
@@ -229,7 +263,7 @@ def summary_table(items: Sequence[Shown], limit: int) -> str:
     if not priced:
         return ""
     rows = [
-        "| VPC | Prices | Interface endpoints | NAT gateways | Fixed per month | S3 and DynamoDB through the NAT |",
+        "| VPC | Prices | Interface endpoints | NAT gateways | Fixed per month | S3 and DynamoDB on a paid path |",
         "|---|---|--:|--:|--:|---|",
     ]
     for item in priced[:limit]:
@@ -239,10 +273,8 @@ def summary_table(items: Sequence[Shown], limit: int) -> str:
         savings = ""
         if cost.gateway_savings:
             names = ", ".join(SERVICE_NAMES.get(saving.service, saving.service) for saving in cost.gateway_savings)
-            each = " each" if len(cost.gateway_savings) > 1 else ""
-            savings = (
-                f"no Gateway endpoint for {names}: {money(cost.gateway_savings[0].per_100_gb)} per {SAVING_GB} GB{each}"
-            )
+            through = "through " + " and ".join(path.wording for path in cost.egress)
+            savings = f"no Gateway endpoint for {names}: {_saving(cost) or through}"
         rows.append(
             f"| `{_code(item.title)}` | {_cell(cost.price_note)} | {len(cost.interface)}: {endpoints} "
             f"| {count}: {money(cost.nat.monthly)} | {money(cost.fixed_monthly)} | {savings or '-'} |"
@@ -254,7 +286,7 @@ def summary_table(items: Sequence[Shown], limit: int) -> str:
 
 
 def _has_figures(cost: VpcCost) -> bool:
-    return bool(cost.interface or cost.nat.addresses or cost.gateway_savings or cost.routes_to_nat)
+    return bool(cost.interface or cost.nat.addresses or cost.gateway_savings or cost.routes_to_nat or cost.egress)
 
 
 def _cell(text: str) -> str:
@@ -307,6 +339,7 @@ def _vpc_json(item: Shown, traffic: TrafficCost | None) -> dict[str, Any]:
                 "certain": endpoint.certain,
                 "monthly": endpoint.monthly,
                 "break_even_gb": endpoint.break_even_gb,
+                "reaches": endpoint.reaches,
             }
             for endpoint in cost.interface
         ],
@@ -323,6 +356,9 @@ def _vpc_json(item: Shown, traffic: TrafficCost | None) -> dict[str, Any]:
         },
         "routes_to_nat": cost.routes_to_nat,
         "routes_to_transit_gateway": cost.routes_to_transit_gateway,
+        "egress": [
+            {"kind": path.kind, "route_tables": list(path.route_tables), "per_gb": path.per_gb} for path in cost.egress
+        ],
         "per_gb": {
             "nat_gateway": prices.nat,
             "interface_endpoint": prices.interface,

@@ -8,6 +8,7 @@ SHAPES = {
     "subnet": "box",
     "route_table": "box",
     "nat": "hexagon",
+    "nat_instance": "hexagon",
     "igw": "ellipse",
     "tgw": "ellipse",
     "gateway_endpoint": "cds",

@@ -1,7 +1,7 @@
 """The real renderers, for ``make docs`` and the tests: mermaid-cli (with Chromium) and Graphviz's ``dot``.
 
 They are development tools of the repository (``make diagram-tools`` installs them: the
-mermaid-cli version pinned in ``tools/diagram/package-lock.json``, Debian's ``chromium`` and
+mermaid-cli version pinned in ``tools/package-lock.json``, Debian's ``chromium`` and
 ``graphviz``); the package itself never runs them.
 """
 
@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import Sequence
 
-TOOLS = Path("tools") / "diagram"
+TOOLS = Path("tools")
 MERMAID_CLI = TOOLS / "node_modules" / ".bin" / "mmdc"
 PUPPETEER_CONFIG = TOOLS / "puppeteer.json"
 TIMEOUT = 300
