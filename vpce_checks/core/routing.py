@@ -351,6 +351,15 @@ class Routing:
             return None
         return self.main_table(vpc)
 
+    def subnet_table(self, value: Value) -> str | None:
+        """The key of the route table of the subnet a value names; of one of several, when they share it."""
+        if isinstance(value, (ResourceRef, AnyOf)):
+            return common(value, lambda ref: self._table_of_key(self.subnet_key(ref)))
+        return self._table_of_key(self.subnet_key(value))
+
+    def _table_of_key(self, subnet: str | None) -> str | None:
+        return self.table_of_subnet(subnet) if subnet is not None else None
+
     def subnets_of_table(self, table: RouteTable) -> set[str] | None:
         """The subnets that use a route table, or None when they cannot all be known."""
         associations = self._associations
