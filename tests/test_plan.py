@@ -7,9 +7,12 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from random import Random
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vpce_checks.cli import main
 from vpce_checks.core.engine import analyze
@@ -294,3 +297,43 @@ def test_reports_name_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_plan_option_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--plan", "nowhere.json"]) == 2
     assert "--plan nowhere.json: no such file" in capsys.readouterr().err
+
+
+# --- no input gives a traceback ----------------------------------------------------------------------
+
+PLANS = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(FIXTURES.rglob("tfplan.json"))]
+JUNK: list[Any] = [None, 0, 1.5, "x", "aws_subnet.a", "module.x.y", 'aws_x.y["', [], {}, [1], {"a": 1}, True]
+JUNK += [{"references": "x"}, {"references": [1, None, "var."]}, {"constant_value": {"a": [1]}}]
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=120)
+@given(st.randoms(use_true_random=False), st.integers(min_value=1, max_value=6))
+def test_a_mangled_plan_never_raises(tmp_path_factory: pytest.TempPathFactory, rng: Random, changes: int) -> None:
+    """Any part of a plan replaced by a value of another shape, or removed: read and judged, never a traceback."""
+    data = copy.deepcopy(rng.choice(PLANS))
+    places = _paths(data)[1:]
+    for _ in range(changes):
+        path = rng.choice(places)
+        node: Any = data
+        try:
+            for step in path[:-1]:
+                node = node[step]
+            if isinstance(node, dict) and rng.random() < 0.3:
+                del node[path[-1]]
+            else:
+                node[path[-1]] = copy.deepcopy(rng.choice(JUNK))
+        except (KeyError, IndexError, TypeError):
+            continue
+    target = write(tmp_path_factory.mktemp("plan") / "tfplan.json", data)
+    analyze(load_plan(str(target)))

@@ -64,7 +64,7 @@ class PlanReader:
         display_directory = PurePath(document.display).parent.as_posix()
         self.sources = Sources(directory, "" if display_directory == "." else display_directory)
         self.changes: dict[str, dict[str, Any]] = {
-            str(change.get("address")): _object(change.get("change"))
+            _text(change.get("address")): _object(change.get("change"))
             for change in _objects(data.get("resource_changes"))
             if change.get("mode", "managed") == "managed" and "deposed" not in change
         }
@@ -75,13 +75,13 @@ class PlanReader:
         found: dict[str, tuple[dict[str, Any], bool]] = {}
         planned = _object(self.document.data.get("planned_values"))
         for resource in _module_resources(planned.get("root_module")):
-            address = str(resource.get("address", ""))
+            address = _text(resource.get("address"))
             actions = self.changes.get(address, {}).get("actions")
             if address and actions not in GONE:
                 found[address] = (resource, True)
         prior = _object(_object(self.document.data.get("prior_state")).get("values"))
         for resource in _module_resources(prior.get("root_module")):
-            address = str(resource.get("address", ""))
+            address = _text(resource.get("address"))
             if address and address not in found and address not in self.changes:
                 found[address] = (resource, False)  # left out of the plan (-target): unchanged
         return found
@@ -106,7 +106,7 @@ class PlanReader:
                 ids.setdefault(values["id"], ResourceRef(address, "id"))
         for address, (resource, _) in self.instances.items():
             values = resource.get("values")
-            if resource.get("type") in VPC_TYPES and isinstance(values, dict):
+            if _type_of(address) in VPC_TYPES and isinstance(values, dict):
                 for attribute in VPC_ID_ATTRIBUTES:
                     if isinstance(values.get(attribute), str) and values[attribute]:
                         ids.setdefault(values[attribute], ResourceRef(address, attribute))
@@ -118,7 +118,7 @@ class PlanReader:
         config = Configuration(directory=display, plan=display, region=self._region())
         reader = AttributeReader(Resolver(self.config, self._bases), self._ids)
         wanted = relevant_resource_types()
-        pending = [address for address, (resource, _) in self.instances.items() if resource.get("type") in wanted]
+        pending = [address for address in self.instances if _type_of(address) in wanted]
         built: dict[str, Resource] = {}
         while pending:
             address = pending.pop(0)
@@ -229,11 +229,20 @@ class PlanReader:
             yield Problem("the plan has no configuration: values it leaves unknown stay unknown", where)
 
 
+def _type_of(address: str) -> str | None:
+    parsed = _parse(address)
+    return parsed.type if parsed is not None and not parsed.data else None
+
+
 def _parse(address: str) -> InstanceAddress | None:
     try:
         return parse_instance(address)
     except AddressError:
         return None
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _object(value: Any) -> dict[str, Any]:
