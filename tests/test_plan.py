@@ -337,3 +337,14 @@ def test_a_mangled_plan_never_raises(tmp_path_factory: pytest.TempPathFactory, r
             continue
     target = write(tmp_path_factory.mktemp("plan") / "tfplan.json", data)
     analyze(load_plan(str(target)))
+
+
+def test_a_forgotten_resource_may_still_be_there(tmp_path: Path) -> None:
+    """``removed { lifecycle { destroy = false } }``: out of Terraform's state, still routing in AWS."""
+    data = plan_of(EXISTING)
+    change = next(c for c in data["resource_changes"] if c["address"] == "aws_vpc_endpoint.s3")
+    change["change"]["actions"] = ["forget"]
+    config = load_plan(str(copy_case(EXISTING, tmp_path, data)))
+    endpoint = config.resource("aws_vpc_endpoint.s3")
+    assert endpoint is not None and not endpoint.certain
+    assert not {rule for rule, _ in rules_of(config)} & {"VPCE008", "VPCE013"}  # its absence is not proven

@@ -2,9 +2,11 @@
 
 What exists after apply is what the plan says: the resource instances of ``planned_values`` (root
 and child modules), every ``count`` and ``for_each`` instance with its key; a resource that
-``resource_changes`` plans to delete (``["delete"]``) or to forget (``["forget"]``) is not there
-afterwards, and one replaced (``["delete", "create"]``) is. A resource of ``prior_state`` that the
-plan neither changes nor lists (a ``-target`` plan leaves the others out) exists as it is. Only
+``resource_changes`` plans to delete (``["delete"]``) is not there afterwards, and one replaced
+(``["delete", "create"]``) is. One it forgets (``["forget"]``, a ``removed`` block that does not
+destroy) leaves Terraform's state but not AWS: it may still be there, so it is read as uncertain
+(no rule judges it, and none relies on its absence). A resource of ``prior_state`` that the plan
+neither changes nor lists (a ``-target`` plan leaves the others out) exists as it is. Only
 what the configuration writes becomes an attribute, as in the Terraform files, so that "omitted"
 still means omitted; its value is the planned one, rebuilt from references where the plan leaves
 it unknown (:mod:`vpce_checks.plan.attributes`). Every instance of a plan certainly exists.
@@ -12,6 +14,8 @@ it unknown (:mod:`vpce_checks.plan.attributes`). Every instance of a plan certai
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 from functools import cached_property
@@ -28,8 +32,10 @@ from vpce_checks.plan.configuration import ConfigModule, Resolver, Scope, module
 from vpce_checks.plan.document import Document, read_document
 from vpce_checks.plan.sources import Place, Sources
 
-GONE = (["delete"], ["forget"])
-"""``change.actions`` after which a resource instance no longer exists (in Terraform's state)."""
+DELETE = ["delete"]
+"""``change.actions`` after which a resource instance no longer exists."""
+FORGET = ["forget"]
+"""``change.actions`` of a ``removed`` block with ``destroy = false``: out of the state, still in AWS."""
 VPC_ID_ATTRIBUTES = ("default_route_table_id", "default_security_group_id")
 """IDs a VPC carries of objects AWS made with it, which the configuration names through the VPC."""
 _ADDRESS = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -73,17 +79,21 @@ class PlanReader:
     def _instances(self) -> dict[str, tuple[dict[str, Any], bool]]:
         """Address -> (the instance's object, True when it comes from ``planned_values``), in plan order."""
         found: dict[str, tuple[dict[str, Any], bool]] = {}
+        self.forgotten: set[str] = set()
         planned = _object(self.document.data.get("planned_values"))
         for resource in _module_resources(planned.get("root_module")):
             address = _text(resource.get("address"))
             actions = self.changes.get(address, {}).get("actions")
-            if address and actions not in GONE:
+            if address and actions not in (DELETE, FORGET):
                 found[address] = (resource, True)
         prior = _object(_object(self.document.data.get("prior_state")).get("values"))
         for resource in _module_resources(prior.get("root_module")):
             address = _text(resource.get("address"))
-            if address and address not in found and address not in self.changes:
+            actions = self.changes.get(address, {}).get("actions")
+            if address and address not in found and (address not in self.changes or actions == FORGET):
                 found[address] = (resource, False)  # left out of the plan (-target): unchanged
+                if actions == FORGET:
+                    self.forgotten.add(address)
         return found
 
     @cached_property
@@ -170,6 +180,7 @@ class PlanReader:
             location=place.location,
             attribute_lines=dict(place.attribute_lines),
             module=parsed.module_prefix.rstrip("."),
+            certain=address not in self.forgotten,
             suppressions=place.suppressions,
         )
 
@@ -204,7 +215,8 @@ class PlanReader:
         for match in _ADDRESS.finditer(text):
             line += text.count("\n", position, match.start())
             position = match.start()
-            lines.setdefault(match.group(1).encode().decode("unicode_escape"), line)
+            with contextlib.suppress(ValueError):
+                lines.setdefault(json.loads(f'"{match.group(1)}"'), line)
         return lines
 
     def _region(self) -> str | None:
