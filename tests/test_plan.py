@@ -348,3 +348,65 @@ def test_a_forgotten_resource_may_still_be_there(tmp_path: Path) -> None:
     endpoint = config.resource("aws_vpc_endpoint.s3")
     assert endpoint is not None and not endpoint.certain
     assert not {rule for rule, _ in rules_of(config)} & {"VPCE008", "VPCE013"}  # its absence is not proven
+
+
+def minimal_plan(resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A plan of existing resources (all values known), in the fields the front end reads; every value written."""
+    planned = [
+        {
+            "address": address,
+            "mode": "managed",
+            "type": address.split(".")[0],
+            "name": address.split(".")[1],
+            "values": values,
+            "sensitive_values": {},
+        }
+        for address, values in resources.items()
+    ]
+    changes = [
+        {"address": address, "mode": "managed", "change": {"actions": ["no-op"], "after_unknown": {}}}
+        for address in resources
+    ]
+    declared = [
+        {
+            "address": address,
+            "mode": "managed",
+            "expressions": {name: {"constant_value": value} for name, value in values.items() if name != "id"},
+        }
+        for address, values in resources.items()
+    ]
+    return {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": planned}},
+        "resource_changes": changes,
+        "configuration": {"root_module": {"resources": declared}},
+    }
+
+
+def test_the_adopted_default_route_table_is_the_vpcs_default_table(tmp_path: Path) -> None:
+    """Its ID is the VPC's default_route_table_id: one table, however the configuration names it."""
+    network = {
+        "aws_vpc.main": {"id": "vpc-1", "default_route_table_id": "rtb-def", "main_route_table_id": "rtb-def"},
+        "aws_subnet.private": {"id": "subnet-1", "vpc_id": "vpc-1", "availability_zone": "eu-west-1a"},
+        "aws_nat_gateway.main": {"id": "nat-1", "subnet_id": "subnet-9"},
+        "aws_default_route_table.main": {
+            "id": "rtb-def",
+            "default_route_table_id": "rtb-def",
+            "route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": "nat-1", "gateway_id": ""}],
+        },
+    }
+    s3 = {
+        "id": "vpce-1",
+        "vpc_id": "vpc-1",
+        "service_name": "com.amazonaws.eu-west-1.s3",
+        "vpc_endpoint_type": "Gateway",
+    }
+    with_s3 = {**network, "aws_vpc_endpoint.s3": {**s3, "route_table_ids": ["rtb-def"]}}
+    config = load_plan(str(write(tmp_path / "tfplan.json", minimal_plan(with_s3))))
+    adopted = config.resource("aws_default_route_table.main")
+    assert adopted is not None and adopted.get("default_route_table_id") == ResourceRef(
+        "aws_vpc.main", "default_route_table_id"
+    )
+    assert {rule for rule, _ in rules_of(config)} == {"VPCE015"}  # S3 is on the NAT table; DynamoDB is not
+    config = load_plan(str(write(tmp_path / "tfplan.json", minimal_plan(network))))
+    assert ("VPCE013", "aws_vpc.main") in rules_of(config)

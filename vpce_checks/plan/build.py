@@ -110,16 +110,18 @@ class PlanReader:
     def _ids(self) -> dict[str, ResourceRef]:
         """Known IDs -> the resource attribute each is (a resource's ``id``, a VPC's default table and group)."""
         ids: dict[str, ResourceRef] = {}
-        for address, (resource, _) in self.instances.items():
-            values = resource.get("values")
-            if isinstance(values, dict) and isinstance(values.get("id"), str) and values["id"]:
-                ids.setdefault(values["id"], ResourceRef(address, "id"))
+        # The VPC's own names first: the ``aws_default_route_table`` (or ``aws_default_security_group``)
+        # that adopts the object has the same ID, and names it through the VPC.
         for address, (resource, _) in self.instances.items():
             values = resource.get("values")
             if _type_of(address) in VPC_TYPES and isinstance(values, dict):
                 for attribute in VPC_ID_ATTRIBUTES:
                     if isinstance(values.get(attribute), str) and values[attribute]:
                         ids.setdefault(values[attribute], ResourceRef(address, attribute))
+        for address, (resource, _) in self.instances.items():
+            values = resource.get("values")
+            if isinstance(values, dict) and isinstance(values.get("id"), str) and values["id"]:
+                ids.setdefault(values["id"], ResourceRef(address, "id"))
         return ids
 
     def configuration(self) -> Configuration:
