@@ -74,12 +74,13 @@ class PlanReader:
             for change in _objects(data.get("resource_changes"))
             if change.get("mode", "managed") == "managed" and "deposed" not in change
         }
+        self.forgotten: set[str] = set()
+        """Instances the plan forgets (in prior_state, out of the state after apply, maybe still in AWS)."""
         self.instances = self._instances()
 
     def _instances(self) -> dict[str, tuple[dict[str, Any], bool]]:
         """Address -> (the instance's object, True when it comes from ``planned_values``), in plan order."""
         found: dict[str, tuple[dict[str, Any], bool]] = {}
-        self.forgotten: set[str] = set()
         planned = _object(self.document.data.get("planned_values"))
         for resource in _module_resources(planned.get("root_module")):
             address = _text(resource.get("address"))
