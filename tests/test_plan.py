@@ -21,6 +21,7 @@ from vpce_checks.core.registry import all_rules
 from vpce_checks.core.values import AnyOf, ResourceRef, Unknown
 from vpce_checks.plan import load_plan
 from vpce_checks.plan.document import PLAN_FIELDS
+from vpce_checks.plan.sources import argument_lines
 from vpce_checks.scan import scan_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -410,3 +411,22 @@ def test_the_adopted_default_route_table_is_the_vpcs_default_table(tmp_path: Pat
     assert {rule for rule, _ in rules_of(config)} == {"VPCE015"}  # S3 is on the NAT table; DynamoDB is not
     config = load_plan(str(write(tmp_path / "tfplan.json", minimal_plan(network))))
     assert ("VPCE013", "aws_vpc.main") in rules_of(config)
+
+
+def test_argument_lines_are_those_of_the_blocks_own_arguments() -> None:
+    block = [
+        'resource "aws_vpc_endpoint" "x" {',
+        "  vpc_id = aws_vpc.main.id # subnet_ids = in a comment",
+        "  policy = <<EOF",
+        'subnet_ids = ["not", "an", "argument"]',
+        "EOF",
+        '  tags = { Name = "a { b" }',
+        "  dns_options {",
+        '    subnet_ids = "nested"',
+        "  }",
+        '  service_name = "com.amazonaws.${var.region == "x" ? "y" : "z"}.s3" /* subnet_ids = */',
+        "  subnet_ids   = [aws_subnet.a.id]",
+        "}",
+    ]
+    found = argument_lines(block, 10)
+    assert found == {"vpc_id": 11, "policy": 12, "tags": 15, "service_name": 19, "subnet_ids": 20}

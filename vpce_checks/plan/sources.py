@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from vpce_checks.core.model import Location, Suppression, find_suppressions
+from vpce_checks.core.text import interpolation_end
 from vpce_checks.loader.files import NATIVE_SUFFIXES, configuration_files
 from vpce_checks.loader.modules import read_manifest
 from vpce_checks.loader.prefilter import split_blocks
@@ -139,31 +140,13 @@ def _string_end(line: str, position: int) -> int:
         if line.startswith(("$${", "%%{"), position):
             position += 3
         elif line.startswith(("${", "%{"), position):
-            position = _template_end(line, position + 2)
+            position = interpolation_end(line, position + 2) or len(line)
         elif line[position] == "\\":
             position += 2
         elif line[position] == '"':
             return position + 1
         else:
             position += 1
-    return len(line)
-
-
-def _template_end(line: str, position: int) -> int:
-    """The offset after the ``}`` closing a template interpolation whose inside starts at ``position``."""
-    depth = 1
-    while position < len(line):
-        character = line[position]
-        if character == '"':
-            position = _string_end(line, position + 1)
-            continue
-        if character == "{":
-            depth += 1
-        elif character == "}":
-            depth -= 1
-            if depth == 0:
-                return position + 1
-        position += 1
     return len(line)
 
 
