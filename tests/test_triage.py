@@ -83,6 +83,17 @@ def matters(tmp_path: Path, files: dict[str, str | bytes], others: dict[str, dic
         ({"main.tf": 'resource "aws_iam_role" "r" {\n  name = "\\u0061ws_vpc"\n}\n'}, True),
         ({"main.tf": 'module "x" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'}, True),  # a model, a download
         ({"main.tf": 'module "x" {\n  source = "./missing"\n}\n'}, True),  # the loader notes it
+        ({"main.tf": "variable x {}\n", "override.tf": "variable x {}\n"}, True),  # merged; reported when unmatched
+        ({"main.tf": "variable x {}\n", "main_override.tf": "variable x {}\n"}, True),
+        ({"main.tf.json": '{"variable": {"x": {}}}'}, True),  # its shape is checked
+        ({"main.tf.json": "[1]"}, True),  # JSON, but no Terraform object: reported
+        ({"main.tofu": "variable x {}\n"}, True),  # OpenTofu's precedence
+        ({"main.tf": "variable x {}\n", "terraform.tfvars": "x = \n"}, True),  # parsed, reported when broken
+        ({"main.tf": "variable x {}\n", "prod.auto.tfvars": 'x = "a"\n'}, True),
+        ({"main.tf": "variable x {}\n", "prod.tfvars": 'x = "a"\n'}, False),  # read only when named
+        ({"main.tf": 'resource "aws_sqs_queue" "q" {}\n', "b.tf": 'resource "aws_sqs_queue" "q" {}\n'}, True),
+        ({"main.tf": 'data "aws_region" "r" {}\ndata aws_region r {\n}\n'}, True),  # declared twice: reported
+        ({"main.tf": 'resource "aws_sqs_queue" "q" {}\ndata "aws_sqs_queue" "q" {}\n'}, False),  # not twice
     ],
 )
 def test_what_the_bytes_decide(tmp_path: Path, files: dict[str, str | bytes], expected: bool) -> None:
@@ -134,7 +145,7 @@ def test_triage_reads_the_files_the_loader_reads(tmp_path: Path) -> None:
     (tmp_path / ".#main.tf").write_text(ENDPOINT)  # an editor's lock file
     found = triage(str(tmp_path), Anchors(anchor_resource_types()), Limits())
     assert [Path(path).name for path in found.files] == ["main.tofu"]
-    assert not found.anchored
+    assert found.anchored  # OpenTofu's precedence takes the loader
 
 
 def test_every_finding_outcome_and_view_is_about_an_anchor_or_a_problem() -> None:
@@ -234,3 +245,24 @@ def test_a_module_read_through_its_caller_is_not_read_on_its_own(
     loaded.clear()
     assert run([str(tmp_path)], capsys, "--no-cache") == reference
     assert loaded == ["root"]
+
+
+def test_problems_of_modules_without_anchors_are_reported_as_a_full_parse_reports_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the loader reports about files that name nothing a rule reads: a skip would hide it."""
+    queue = 'resource "aws_sqs_queue" "q" {}\n'
+    cases: dict[str, dict[str, str]] = {
+        "twice": {"a.tf": queue, "b.tf": queue},
+        "tfvars": {"main.tf": "variable x {}\n", "terraform.tfvars": "x = = 1\n"},
+        "unmatched": {"main.tf": queue, "override.tf": 'resource "aws_sqs_queue" "other" {}\n'},
+        "array": {"main.tf.json": "[1]"},
+    }
+    for name, files in cases.items():
+        (tmp_path / name).mkdir()
+        for file_name, text in files.items():
+            (tmp_path / name / file_name).write_text(text)
+    reference = run([str(tmp_path)], capsys, "--no-cache", "--full-parse")
+    reported = {Path(finding["file"]).parent.name for finding in reference[1]["findings"]}
+    assert reported == set(cases)  # each case is a problem the loader reports
+    assert run([str(tmp_path)], capsys, "--no-cache") == reference

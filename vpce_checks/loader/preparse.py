@@ -5,7 +5,8 @@ Every native-syntax file of the module is split into its top-level blocks by
 and each file is parsed once by python-hcl2 with the other blocks blanked out (their lines kept,
 so every line stays where it is in the file). The trees are handed to
 :func:`vpce_checks.loader.syntax.read_file`, which the module loader calls as before; a file this
-phase did not prepare (JSON, unreadable, not UTF-8, over the size limit) is read there.
+phase did not prepare (JSON, unreadable, not UTF-8, over the size limit) is read there. An
+override file is parsed whole: each of its blocks is merged, or reported when it matches nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from lark import Tree
 from lark.tree import ParseTree
 
 from vpce_checks.loader import inputs, syntax
-from vpce_checks.loader.files import configuration_files, is_json_file
+from vpce_checks.loader.files import configuration_files, is_json_file, is_override_file
 from vpce_checks.loader.options import Limits
 from vpce_checks.loader.prefilter import FileBlocks, TopBlock, references, select_blocks, split_blocks
 from vpce_checks.loader.syntax import ParseError, Preparsed
@@ -122,6 +123,9 @@ def _scan(path: str, limits: Limits) -> _File:
         return _File(path)
     if is_json_file(path):
         return _File(path, other_references=references(text))
+    if is_override_file(os.path.basename(path)):
+        # Every override block is merged or reported as matching nothing, whatever its type.
+        return _File(path, other_references=references(text), ready=_whole(text, path))
     split = split_blocks(text, limits.max_nesting)
     if split.too_deep is not None:
         return _File(path, ready=Preparsed(error=(syntax.too_deep_message(), split.too_deep.line)))

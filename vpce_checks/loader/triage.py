@@ -9,6 +9,14 @@ would read: a name in a comment or a string counts too. What it cannot rule out 
 a file too large, unreadable or not UTF-8 (the loader reports it), JSON with a byte order mark,
 JSON that is not JSON (both reported), ``\u`` escapes (which could spell a type name).
 
+Some files take the loader whatever they name, because what the loader makes of them (or reports
+about them) is more than their names: an override file (it merges into other blocks, and one that
+matches nothing is reported), a JSON file (its shape is checked), an OpenTofu file (a ``.tofu``
+twin shadows a ``.tf`` file), a variable definitions file (``terraform.tfvars``,
+``*.auto.tfvars``: it is parsed, and reported when it does not parse). So does a ``resource`` or
+``data`` block declared twice (the loader reports it), found by a search of the block headers that
+is a superset too.
+
 A file that holds a ``module`` block is split into its top-level blocks to read each block's
 ``source``; a call whose source is not one literal local path (a registry or Git module, which
 may be a model of a network module, or a download), a call with ``count`` or ``for_each`` (too
@@ -35,6 +43,10 @@ _NAME_CHARACTER = re.compile(rb"[\w.-]")
 _SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"([^"\\$%\n]*)"[ \t]*(?:(?:#|//)[^\n]*)?$', re.M)
 _REPETITION = re.compile(r"(?<![\w.-])(?:count|for_each)(?![\w-])")
 _BYTE_ORDER_MARK = b"\xef\xbb\xbf"
+# A resource or data block's header; ``[^"\n]`` and optional quotes keep it a superset of HCL's labels.
+_HEADER = re.compile(rb'(?<![\w.-])(resource|data)\s+"?([^"\s{]+)"?\s+"?([^"\s{]+)"?\s*\{')
+_TFVARS = ("terraform.tfvars", "terraform.tfvars.json")
+_AUTO_TFVARS = (".auto.tfvars", ".auto.tfvars.json")
 
 
 @dataclass
@@ -42,7 +54,8 @@ class Triage:
     """What the bytes of one directory say, before any parsing."""
 
     anchored: bool
-    """True when a file names an anchor type, or holds something the search cannot rule out."""
+    """True when a file names an anchor type, or holds something the search cannot rule out, or a
+    file's meaning takes the loader (see the module's docstring): the directory is then loaded."""
     files: list[str] = field(default_factory=list)
     """The configuration files' paths (primary, then overrides)."""
     digests: dict[str, str] = field(default_factory=dict)
@@ -93,8 +106,9 @@ def triage(directory: str, anchors: Anchors, limits: Limits) -> Triage:
         return Triage(anchored=True)
     chosen = configuration_files(names)
     paths = [os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides]]
-    found = Triage(anchored=False, files=paths, names=names)
+    found = Triage(anchored=_takes_the_loader(names, [*chosen.primary, *chosen.overrides]), files=paths, names=names)
     contents: dict[str, bytes] = {}
+    headers: set[tuple[bytes, ...]] = set()
     labels: set[tuple[str, ...] | None] = set()
     for path in paths:
         content = _read(path, limits.max_file_bytes)
@@ -107,11 +121,32 @@ def triage(directory: str, anchors: Anchors, limits: Limits) -> Triage:
                 duplicate = name is not None and name in labels  # the loader reports it and calls only the first
                 labels.add(name)
                 found.calls.append(Call(call.directory, plain=False) if duplicate else call)
-        if not found.anchored and (anchors.named(content) or _unsure(path, content)):
+        if not found.anchored and (
+            anchors.named(content) or _unsure(path, content) or _declared_twice(content, headers)
+        ):
             found.anchored = True
     if found.anchored or found.calls:
         found.digests = {path: inputs.digest(content) for path, content in contents.items()}
     return found
+
+
+def _takes_the_loader(names: list[str], chosen: list[str]) -> bool:
+    """True when the directory holds a file whose meaning takes the loader: override, JSON, OpenTofu, tfvars."""
+    if any(is_override_file(name) or is_json_file(name) or name.endswith((".tofu", ".tofu.json")) for name in chosen):
+        return True
+    return any(name in _TFVARS or name.endswith(_AUTO_TFVARS) for name in names)
+
+
+def _declared_twice(content: bytes, headers: set[tuple[bytes, ...]]) -> bool:
+    """True when ``content`` may declare a resource or data block already seen (``headers``, updated)."""
+    if b"resource" not in content and b"data" not in content:
+        return False
+    for match in _HEADER.finditer(content):
+        header = match.groups()
+        if header in headers:
+            return True
+        headers.add(header)
+    return False
 
 
 def _module_block(content: bytes) -> bool:
