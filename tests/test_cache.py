@@ -427,3 +427,27 @@ def test_processes_scanning_at_once_share_the_cache_safely(tree: Path, cache: Pa
         outputs = [process.communicate() for process in processes]
         assert [(out.decode(), err.decode()) for out, err in outputs] == [(reference, "")] * 4
     assert not list(cache.rglob("*.tmp"))
+
+
+def test_every_fixture_and_a_generated_monorepo_give_the_full_parse_report_cold_and_warm(
+    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str], loads: list[str]
+) -> None:
+    """The result cache extends the equivalence with ``--no-cache --full-parse`` to every fixture."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    target = tmp_path / "all"
+    shutil.copytree(ROOT / "fixtures", target / "fixtures")
+    generator.generate(str(target / "monorepo"), modules=30, resources_per_module=30, network_share=0.2)
+    capsys.readouterr()
+    arguments = [str(target), "-f", "json", "--fail-on", "never", "--quiet", "--jobs", "1"]
+    main([*arguments, "--no-cache", "--full-parse"])
+    reference = capsys.readouterr()
+    loads.clear()
+    for _ in ("cold", "warm"):
+        main(arguments)
+        assert capsys.readouterr() == reference
+    assert len(loads) == len(entries(cache)) > 0  # the warm run loaded nothing
