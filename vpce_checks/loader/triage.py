@@ -43,8 +43,12 @@ _NAME_CHARACTER = re.compile(rb"[\w.-]")
 _SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"([^"\\$%\n]*)"[ \t]*(?:(?:#|//)[^\n]*)?$', re.M)
 _REPETITION = re.compile(r"(?<![\w.-])(?:count|for_each)(?![\w-])")
 _BYTE_ORDER_MARK = b"\xef\xbb\xbf"
-# A resource or data block's header; ``[^"\n]`` and optional quotes keep it a superset of HCL's labels.
-_HEADER = re.compile(rb'(?<![\w.-])(resource|data)\s+"?([^"\s{]+)"?\s+"?([^"\s{]+)"?\s*\{')
+# A resource or data block's header. Each pattern starts with a literal, which ``re`` searches
+# fast; without a look-behind, ``xresource "a" "b" {`` counts too, which errs on the side of loading.
+_HEADERS = (
+    (b"resource", re.compile(rb'resource[ \t]+"?([\w-]+)"?[ \t]+"?([\w-]+)"?[ \t]*\{')),
+    (b"data", re.compile(rb'data[ \t]+"?([\w-]+)"?[ \t]+"?([\w-]+)"?[ \t]*\{')),
+)
 _TFVARS = ("terraform.tfvars", "terraform.tfvars.json")
 _AUTO_TFVARS = (".auto.tfvars", ".auto.tfvars.json")
 
@@ -108,7 +112,7 @@ def triage(directory: str, anchors: Anchors, limits: Limits) -> Triage:
     paths = [os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides]]
     found = Triage(anchored=_takes_the_loader(names, [*chosen.primary, *chosen.overrides]), files=paths, names=names)
     contents: dict[str, bytes] = {}
-    headers: set[tuple[bytes, ...]] = set()
+    headers: set[tuple[bytes, ...]] = set()  # (kind, type, name) of each block seen
     labels: set[tuple[str, ...] | None] = set()
     for path in paths:
         content = _read(path, limits.max_file_bytes)
@@ -139,13 +143,14 @@ def _takes_the_loader(names: list[str], chosen: list[str]) -> bool:
 
 def _declared_twice(content: bytes, headers: set[tuple[bytes, ...]]) -> bool:
     """True when ``content`` may declare a resource or data block already seen (``headers``, updated)."""
-    if b"resource" not in content and b"data" not in content:
-        return False
-    for match in _HEADER.finditer(content):
-        header = match.groups()
-        if header in headers:
+    for word, pattern in _HEADERS:
+        if word not in content:
+            continue
+        found = [(word, *labels) for labels in pattern.findall(content)]
+        unique = set(found)
+        if len(unique) < len(found) or not headers.isdisjoint(unique):
             return True
-        headers.add(header)
+        headers |= unique
     return False
 
 
