@@ -14,7 +14,7 @@ import enum
 import types
 import typing
 from functools import cache
-from typing import Any, TypeVar, Union
+from typing import Any, Callable, TypeVar, Union
 
 T = TypeVar("T")
 
@@ -42,56 +42,109 @@ def encode(value: Any) -> Any:
 
 def decode(data: Any, kind: type[T]) -> T:
     """The value of type ``kind`` whose plain form is ``data``. Raises :class:`PlainError`."""
-    value: T = _decode(data, kind)
+    value: T = _decoder(typing.cast(Any, kind))(data)
     return value
 
 
-def _decode(data: Any, kind: Any) -> Any:
+Decoder = Callable[[Any], Any]
+
+
+@cache
+def _decoder(kind: Any) -> Decoder:
+    """A function decoding the plain form of ``kind``: the type is looked at once, not at every value."""
     if kind is Any:
-        return data
+        return lambda data: data
     origin = typing.get_origin(kind)
     arguments = typing.get_args(kind)
     if origin is Union or origin is types.UnionType:
-        if data is None and type(None) in arguments:
-            return None
         choices = [argument for argument in arguments if argument is not type(None)]
         if len(choices) != 1:
             raise PlainError(f"cannot decode into {kind}")
-        return _decode(data, choices[0])
+        optional = type(None) in arguments
+        return _optional(_decoder(choices[0])) if optional else _decoder(choices[0])
     if kind is type(None):
-        return _expect(data, type(None))
+        return lambda data: _expect(data, type(None))
+    if origin is tuple and not (len(arguments) == 2 and arguments[1] is Ellipsis):
+        return _fixed_tuple(tuple(_decoder(argument) for argument in arguments))
     if origin in (tuple, list, set, frozenset):
-        items = _expect(data, list)
-        if origin is tuple and not (len(arguments) == 2 and arguments[1] is Ellipsis):
-            if len(items) != len(arguments):
-                raise PlainError(f"expected {len(arguments)} items")
-            return tuple(_decode(item, argument) for item, argument in zip(items, arguments, strict=True))
-        item_kind = arguments[0] if arguments else Any
-        return origin(_decode(item, item_kind) for item in items)
+        return _collection(origin, _decoder(arguments[0] if arguments else Any))
     if origin is dict:
-        mapping = _expect(data, dict)
-        value_kind = arguments[1] if len(arguments) == 2 else Any
-        return {_expect(key, str): _decode(item, value_kind) for key, item in mapping.items()}
+        return _mapping(_decoder(arguments[1] if len(arguments) == 2 else Any))
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return _enumeration(kind)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _dataclass(kind)
+    if kind is float:
+        return _number
+    if kind in (str, int, bool):
+        return _scalar(kind)
+    raise PlainError(f"cannot decode into {kind}")
+
+
+def _optional(decoder: Decoder) -> Decoder:
+    return lambda data: None if data is None else decoder(data)
+
+
+def _fixed_tuple(decoders: tuple[Decoder, ...]) -> Decoder:
+    def decode(data: Any) -> Any:
+        items = _expect(data, list)
+        if len(items) != len(decoders):
+            raise PlainError(f"expected {len(decoders)} items")
+        return tuple(decoder(item) for item, decoder in zip(items, decoders, strict=True))
+
+    return decode
+
+
+def _collection(origin: Any, decoder: Decoder) -> Decoder:
+    return lambda data: origin(decoder(item) for item in _expect(data, list))
+
+
+def _mapping(decoder: Decoder) -> Decoder:
+    return lambda data: {_expect(key, str): decoder(item) for key, item in _expect(data, dict).items()}
+
+
+def _enumeration(kind: type[enum.Enum]) -> Decoder:
+    def decode(data: Any) -> Any:
         try:
             return kind(data)
         except ValueError as error:
             raise PlainError(str(error)) from error
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        fields = _fields(kind)
+
+    return decode
+
+
+def _dataclass(kind: type) -> Decoder:
+    # The field decoders are made on first use: a dataclass may refer to itself.
+    fields: list[tuple[tuple[str, Decoder], ...]] = []
+
+    def decode(data: Any) -> Any:
+        if not fields:
+            fields.append(tuple((name, _decoder(hint)) for name, hint in _fields(kind)))
+        named = fields[0]
         values = _expect(data, list)
-        if len(values) != len(fields):
-            raise PlainError(f"{kind.__name__}: expected {len(fields)} fields")
-        return kind(**{name: _decode(item, hint) for (name, hint), item in zip(fields, values, strict=True)})
-    if kind is float:
-        if isinstance(data, bool) or not isinstance(data, (int, float)):
-            raise PlainError("expected a number")
-        return data
-    if kind in (str, int, bool):
-        if kind is int and isinstance(data, bool):
-            raise PlainError("expected an int")
-        return _expect(data, kind)
-    raise PlainError(f"cannot decode into {kind}")
+        if len(values) != len(named):
+            raise PlainError(f"{kind.__name__}: expected {len(named)} fields")
+        return kind(**{name: decoder(item) for (name, decoder), item in zip(named, values, strict=True)})
+
+    return decode
+
+
+def _number(data: Any) -> Any:
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        raise PlainError("expected a number")
+    return data
+
+
+def _scalar(kind: type) -> Decoder:
+    if kind is int:
+
+        def decode_int(data: Any) -> Any:
+            if isinstance(data, bool):
+                raise PlainError("expected an int")
+            return _expect(data, int)
+
+        return decode_int
+    return lambda data: _expect(data, kind)
 
 
 def _expect(data: Any, kind: type[T]) -> T:
