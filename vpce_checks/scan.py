@@ -109,6 +109,7 @@ def scan_paths(
     options = options or LoadOptions()
     result = ScanResult()
     directories: list[str] = []
+    reals: dict[str, str] = {}  # each directory's real path, resolved once per scan
     plan_files = _unique([*plans, *(path for path in paths if os.path.isfile(path) and is_plan_path(path))])
     seen: set[str] = {os.path.realpath(os.path.dirname(plan) or ".") for plan in plan_files}
     for path in paths:
@@ -121,12 +122,14 @@ def scan_paths(
             if real in seen:
                 continue
             seen.add(real)
+            reals[directory] = real
             if exclude is not None and exclude(directory):
                 result.excluded += 1
             else:
                 directories.append(directory)
     total = len(directories) + len(plan_files)
     work = _Work(list(rules), options, parsing, with_outcomes, view, progress, total)
+    work.reals = reals
     try:
         scans = work.run(directories)
     finally:
@@ -187,6 +190,14 @@ class _Work:
         self._pool: ProcessPoolExecutor | None = None
         self._triaged: dict[str, Triage] = {}
         self._decided: dict[tuple[str, int], bool] = {}
+        self.reals: dict[str, str] = {}
+        """Real paths already resolved in this scan, by directory."""
+
+    def _real(self, directory: str) -> str:
+        real = self.reals.get(directory)
+        if real is None:
+            real = self.reals[directory] = os.path.realpath(directory)
+        return real
 
     def done(self, count: int) -> None:
         """Tell ``progress`` that ``count`` more inputs are done."""
@@ -196,7 +207,7 @@ class _Work:
 
     def run(self, directories: list[str]) -> list[RootResult]:
         """The result of every directory that is not read through a caller, in the order given."""
-        reals = [os.path.realpath(directory) for directory in directories]
+        reals = [self._real(directory) for directory in directories]
         triaged = [self._triage(directory, real) for directory, real in zip(directories, reals, strict=True)]
         matters = [self._matters(found, (real,)) for found, real in zip(triaged, reals, strict=True)]
         probably_called = set().union(*(found.local_sources for found in triaged))
@@ -314,7 +325,7 @@ class _Work:
 
         Its calls all name local directories (or it would matter), each read as the loader would.
         """
-        real = os.path.realpath(directory)
+        real = self._real(directory)
         calls: set[str] = set()
         pending = list(found.local_sources)
         while pending:
