@@ -2,7 +2,7 @@
 
 Each program runs as a child process, measured for wall time and peak memory: the largest sum of
 the resident memory of the child and all its descendants (sampled from /proc every 10 ms; the
-child's own rusage when that is larger). The report prints, each as measured in this run:
+child's own rusage when it ends before a sample). The report prints, each as measured in this run:
 
 - on the 500-module tree: vpce-checks cold and warm against checkov running only our checks
   (``--check 'VPCE*'``), the ratios, and whether both report the same (rule, resource) failures;
@@ -112,8 +112,9 @@ def measure(label: str, command: list[str], env: dict[str, str], cwd: Path) -> R
         errors = err.read().decode("utf-8", "replace")
     if process.returncode not in (0, 1):
         print(f"{label}: exit code {process.returncode}\n{errors[-2000:]}", file=sys.stderr)
-    # ru_maxrss is the largest single process (the child or one of its waited-for children), in KB.
-    return Run(label, seconds, max(peak[0], usage.ru_maxrss) / 1024, process.returncode, text)
+    # ru_maxrss (KB) is only a fallback for a child too short to be sampled: it counts one process,
+    # and a forked child starts out charged with this process's pages.
+    return Run(label, seconds, (peak[0] or usage.ru_maxrss) / 1024, process.returncode, text)
 
 
 def best(label: str, command: list[str], env: dict[str, str], cwd: Path, times: int) -> Run:
