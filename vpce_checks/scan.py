@@ -105,7 +105,16 @@ def scan_paths(
 def _scan_directory(
     directory: str, rules: list[Rule], options: LoadOptions | None, parsing: ParseOptions, with_outcomes: bool
 ) -> _DirectoryScan:
-    """One directory as a root module, parsed through the parse phase (in a worker process or not)."""
+    """One directory as a root module, in a worker process or not."""
+    config, found = scan_root(directory, rules, options, parsing)
+    verdicts = outcomes(config, rules, found) if with_outcomes else []
+    return _DirectoryScan(os.path.realpath(directory), config.module_directories, found, verdicts, config.notes)
+
+
+def scan_root(
+    directory: str, rules: Sequence[Rule], options: LoadOptions | None, parsing: ParseOptions
+) -> tuple[Configuration, list[Finding]]:
+    """One directory as a root module, parsed through the parse phase: its model and its findings."""
     set_limits(parsing.limits)
     settings = Settings(parsing.limits, parsing.cache_directory, relevant_resource_types())
 
@@ -123,8 +132,7 @@ def _scan_directory(
     finally:
         prepare_on_demand(None)
         forget_provided()
-    verdicts = outcomes(config, rules, found) if with_outcomes else []
-    return _DirectoryScan(os.path.realpath(directory), config.module_directories, found, verdicts, config.notes)
+    return config, found
 
 
 def _load(directory: str, options: LoadOptions | None) -> Configuration:
