@@ -1,4 +1,4 @@
-"""The rules inside checkov: same results as the analyzer, fixture by fixture, and loud when broken.
+"""The rules inside checkov: the analyzer's results, fixture by fixture and input by input, and loud when broken.
 
 checkov runs from its own virtualenv (``make checkov-venv``; ``make test`` builds it and names it in
 ``VPCE_CHECKS_CHECKOV``), because python-hcl2 and checkov's fork of it clash on the ``hcl2`` import.
@@ -17,18 +17,23 @@ import textwrap
 import warnings
 import zipfile
 from collections import defaultdict
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import strategies as st
 from hypothesis.errors import NonInteractiveExampleWarning
-from strategies import mutated_configurations, mutated_fixtures, terraform_configurations
+from strategies import mutated_configurations, mutated_fixture_cases, mutated_fixtures, terraform_configurations
 from test_fixtures import CASES, FIXTURES, expected_of
 
-from vpce_checks.checkov_adapter import checkov_rules
+from vpce_checks.checkov_adapter import UNREADABLE_RULE, checkov_rules
+from vpce_checks.checkov_adapter.analysis import covers
+from vpce_checks.checkov_adapter.vertices import module_address
+from vpce_checks.core.model import Resource
 from vpce_checks.core.registry import all_rules, find_rule
+from vpce_checks.loader.module import load_directory
 from vpce_checks.scan import scan_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,22 +43,29 @@ SEVERITIES = {"error": "HIGH", "warning": "MEDIUM", "info": "LOW"}
 RESULTS = {"passed_checks": "passed", "failed_checks": "failed", "skipped_checks": "skipped"}
 
 Verdicts = set[tuple[str, str, str]]
+"""(rule ID, what it judged, result): a resource address, or ``module:<address>`` for a module block."""
 
 
-def checkov_executable() -> str:
-    """The checkov of the checkov-only virtualenv; missing is a failure, not a skip."""
-    path = os.environ.get("VPCE_CHECKS_CHECKOV") or str(ROOT / ".venv-checkov" / "bin" / "checkov")
+def checkov_executable(variable: str = "VPCE_CHECKS_CHECKOV", venv: str = ".venv-checkov") -> str:
+    """The checkov of a checkov-only virtualenv; missing is a failure, not a skip."""
+    path = os.environ.get(variable) or str(ROOT / venv / "bin" / "checkov")
     if not Path(path).is_file():
-        pytest.fail(f"checkov not found at {path}: run `make checkov-venv` (make test does it)")
+        pytest.fail(f"checkov not found at {path} (set {variable}): run `make checkov-venvs` (make test does it)")
     return path
 
 
-def run_checkov(target: Path, *extra: str, policies: Path = POLICIES, env: dict[str, str] | None = None) -> Any:
+def run_checkov(
+    target: Path,
+    *extra: str,
+    policies: Path = POLICIES,
+    env: dict[str, str] | None = None,
+    checkov: str | None = None,
+) -> Any:
     """Run checkov with our checks only; return (parsed JSON, stderr)."""
-    command = [checkov_executable(), "-d", str(target), "--external-checks-dir", str(policies)]
-    command += ["--check", ",".join(RULE_IDS), "--skip-download", "-o", "json", *extra]
+    command = [checkov or checkov_executable(), "-d", str(target), "--external-checks-dir", str(policies)]
+    command += ["--check", ",".join([UNREADABLE_RULE, *RULE_IDS]), "--skip-download", "-o", "json", *extra]
     completed = subprocess.run(
-        command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=600
+        command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=1200
     )
     assert completed.returncode in (0, 1), completed.stderr[-3000:]
     report = json.loads(completed.stdout)
@@ -65,39 +77,143 @@ def reports_of(report: Any) -> list[Any]:
     return report if isinstance(report, list) else [report]
 
 
-def verdicts_by_root(report: Any, root: Path) -> dict[str, Verdicts]:
-    """checkov's (rule ID, address, result) per first directory below ``root``."""
-    found: dict[str, Verdicts] = defaultdict(set)
+def records_of(report: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(result, record) of every check result in checkov's JSON report.
+
+    checkov's terraform_json runner (``.tf.json``) names a resource ``resource.NAME``, without its
+    type: its records get the address of the resource written at their file and line.
+    """
+    found = []
     for item in reports_of(report):
         for key, result in RESULTS.items():
             for record in item.get("results", {}).get(key, []):
-                case = Path(record["file_abs_path"]).resolve().relative_to(root.resolve()).parts[0]
-                found[case].add((record["check_id"], record["resource"], result))
+                if item.get("check_type") == "terraform_json":
+                    record = {**record, "resource": json_address(record)}
+                found.append((result, record))
     return found
 
 
-def analyzer_verdicts(case: Path) -> Verdicts:
-    """The analyzer's (rule ID, address, result) for every resource a rule reports on."""
+def json_address(record: dict[str, Any]) -> str:
+    file = Path(record["file_abs_path"]).resolve()
+    name = record["resource"].removeprefix("resource.")
+    for resource in resources_written_in(str(file.parent)):
+        if (resource.location.file, resource.location.start_line, resource.name) == (
+            file.name,
+            record["file_line_range"][0],
+            name,
+        ):
+            return resource.address
+    return str(record["resource"])
+
+
+@cache
+def resources_written_in(directory: str) -> list[Resource]:
+    return load_directory(directory, "").resources
+
+
+def is_module_record(record: dict[str, Any]) -> bool:
+    code = record.get("code_block") or [[0, ""]]
+    return str(code[0][1]).lstrip().startswith("module ")
+
+
+@dataclass
+class CaseResults:
+    """What checkov said about one case: its rules' verdicts, VPCE000 failures, files it could not parse."""
+
+    verdicts: Verdicts = field(default_factory=set)
+    skipped_by_comment: set[tuple[str, str]] = field(default_factory=set)
+    """(rule ID, target) checkov skipped for a ``#checkov:skip`` comment without running the check."""
+    unread: set[tuple[str, str]] = field(default_factory=set)
+    """(resource address, file name) VPCE000 failed on."""
+    parse_errors: int = 0
+
+
+def results_by_case(report: Any, root: Path) -> dict[str, CaseResults]:
+    """checkov's results per first directory below ``root``."""
+    found: dict[str, CaseResults] = defaultdict(CaseResults)
+    real_root = root.resolve()
+    for result, record in records_of(report):
+        path = Path(record["file_abs_path"]).resolve().relative_to(real_root)
+        case = found[path.parts[0]]
+        if record["check_id"] == UNREADABLE_RULE:
+            case.unread.add((record["resource"], path.name))
+            continue
+        target = f"module:{module_address(record['resource'])}" if is_module_record(record) else record["resource"]
+        if result == "skipped" and record["check_result"].get("suppress_comment"):
+            case.skipped_by_comment.add((record["check_id"], target))
+        else:
+            case.verdicts.add((record["check_id"], target, result))
+    for item in reports_of(report):
+        for path in item.get("results", {}).get("parsing_errors", []):
+            found[Path(path).resolve().relative_to(real_root).parts[0]].parse_errors += 1
+    return found
+
+
+def analyzer_verdicts(case: Path, checkov: Verdicts = frozenset()) -> Verdicts:  # type: ignore[assignment]
+    """The analyzer's verdicts as checkov reports them, given what checkov judged (``checkov``).
+
+    Where checkov has one block for several of the analyzer's resources (a ``count``/``for_each``
+    it could not expand, or a module call it did not read), their verdicts count toward that
+    block: failed if any failed, else passed if any passed, else skipped.
+    """
     result = scan_paths([str(case)], checkov_rules(), with_outcomes=True)
-    return {(outcome.rule_id, outcome.resource.address, outcome.result) for outcome in result.outcomes}
+    targets = sorted({target for _, target, _ in checkov})
+    verdicts: Verdicts = set()
+    grouped: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for outcome in result.outcomes:
+        address = outcome.resource.address
+        verdict = outcome.result
+        block = None if address in targets else next((t for t in targets if stands_for(t, address)), None)
+        if block is None:
+            verdicts.add((outcome.rule_id, address, verdict))
+        else:
+            grouped[(outcome.rule_id, block)].add(verdict)
+    for (rule_id, block), results in grouped.items():
+        summary = next(result for result in ("failed", "passed", "skipped") if result in results)
+        verdicts.add((rule_id, block, summary))
+    return verdicts
+
+
+def compared(analyzer: Verdicts, checkov: CaseResults) -> Verdicts:
+    """The analyzer's verdicts less those checkov's own skip comments replace (checkov never runs the check there).
+
+    A finding the analyzer raises where checkov skips stays: the two would disagree on it.
+    """
+    return {item for item in analyzer if item[:2] not in checkov.skipped_by_comment or item[2] == "failed"}
+
+
+def stands_for(target: str, address: str) -> bool:
+    if target.startswith("module:"):
+        return covers(target.removeprefix("module:"), address, inside=True)
+    return covers(target, address)
+
+
+def analyzer_unread(case: Path) -> set[str]:
+    """The file names in which the analyzer reports VPCE000."""
+    findings = scan_paths([str(case)], [find_rule(UNREADABLE_RULE)]).findings  # type: ignore[list-item]
+    return {Path(finding.file).name for finding in findings}
+
+
+def difference(analyzer: Verdicts, checkov: Verdicts) -> str:
+    return "\n".join(
+        f"{'analyzer' if item in analyzer else 'checkov '} only: {item}" for item in sorted(analyzer ^ checkov)
+    )
 
 
 @lru_cache(maxsize=1)
-def fixtures_run() -> tuple[dict[str, Verdicts], Any, str]:
-    report, stderr = run_checkov(FIXTURES, "--framework", "terraform")
-    return verdicts_by_root(report, FIXTURES), report, stderr
+def fixtures_run() -> tuple[dict[str, CaseResults], Any, str]:
+    report, stderr = run_checkov(FIXTURES, "--framework", "terraform", "terraform_json")
+    return results_by_case(report, FIXTURES), report, stderr
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.name)
 def test_checkov_agrees_with_the_analyzer(case: Path) -> None:
-    checkov = fixtures_run()[0].get(case.name, set())
-    analyzer = analyzer_verdicts(case)
+    found = fixtures_run()[0].get(case.name, CaseResults())
+    checkov = found.verdicts
+    analyzer = compared(analyzer_verdicts(case, checkov), found)
     declared = expected_of(case).get("checkov")
     if declared is None:
-        difference = sorted(analyzer ^ checkov)
-        assert analyzer == checkov, "\n".join(
-            f"{'analyzer' if item in analyzer else 'checkov '} only: {item}" for item in difference
-        )
+        assert analyzer == checkov, difference(analyzer, checkov)
         return
     # A declared difference must be real, explained, and never a checkov false alarm.
     assert declared.get("parity") is False and str(declared.get("reason", "")).strip(), "checkov: needs a reason"
@@ -117,8 +233,8 @@ def test_the_readme_lists_every_declared_difference() -> None:
 def test_every_rule_reports_through_checkov() -> None:
     """A check that failed to load or raised would only be missing from the output: look for each."""
     results: dict[str, set[str]] = defaultdict(set)
-    for verdicts in fixtures_run()[0].values():
-        for rule_id, _, result in verdicts:
+    for case in fixtures_run()[0].values():
+        for rule_id, _, result in case.verdicts:
             results[rule_id].add(result)
     for rule_id in RULE_IDS:
         assert {"passed", "failed"} <= results[rule_id], f"{rule_id}: {results[rule_id] or 'no results'}"
@@ -126,21 +242,24 @@ def test_every_rule_reports_through_checkov() -> None:
 
 def test_checkov_records_carry_the_rules_metadata_and_messages() -> None:
     _, report, _ = fixtures_run()
-    findings = {
-        (finding.rule_id, finding.address, Path(finding.file).resolve()): finding.message
-        for finding in scan_paths([str(FIXTURES)], all_rules()).findings
-        if not finding.suppressed
-    }
-    records = report["results"]["failed_checks"]
-    assert records
+    findings = [finding for finding in scan_paths([str(FIXTURES)], all_rules()).findings if not finding.suppressed]
+    records = [record for result, record in records_of(report) if result == "failed"]
+    assert any(is_module_record(record) for record in records)
     for record in records:
         rule = find_rule(record["check_id"])
         assert rule is not None
         assert record["check_name"] == rule.title
         assert record["severity"] == SEVERITIES[rule.severity.value]
         assert record["guideline"] == rule.docs_url
-        key = (rule.id, record["resource"], Path(record["file_abs_path"]).resolve())
-        assert record["details"] == [findings[key]]
+        case = FIXTURES / Path(record["file_abs_path"]).resolve().relative_to(FIXTURES).parts[0]
+        mine = [f for f in findings if f.rule_id == rule.id and Path(f.file).resolve().is_relative_to(case)]
+        address = record["resource"]
+        if not is_module_record(record) and any(f.address == address for f in mine):
+            assert record["details"] == [f.message for f in mine if f.address == address]
+        else:
+            # One checkov block for several of the analyzer's resources: each finding, named.
+            target = f"module:{module_address(address)}" if is_module_record(record) else address
+            assert record["details"] == [f"{f.address}: {f.message}" for f in mine if stands_for(target, f.address)]
 
 
 def test_checkov_run_logs_no_error() -> None:
@@ -148,23 +267,30 @@ def test_checkov_run_logs_no_error() -> None:
     assert "Traceback" not in stderr and "vpce-checks" not in stderr and "Failed to run check" not in stderr, stderr
 
 
+def test_vpce000_fails_where_checkov_reads_what_the_analyzer_cannot() -> None:
+    """Nothing the analyzer cannot read passes silently in checkov: VPCE000 fails on its resources."""
+    for case in CASES:
+        unread = fixtures_run()[0].get(case.name, CaseResults()).unread
+        assert {name for _, name in unread} <= analyzer_unread(case), case.name
+
+
 def test_checkov_skip_comment_suppresses_in_checkov_and_analyzer() -> None:
     case = FIXTURES / "suppression_checkov_skip"
-    checkov = fixtures_run()[0][case.name]
-    analyzer = analyzer_verdicts(case)
-    skipped = {(rule, address) for rule, address, result in checkov if result == "skipped"}
+    skipped = fixtures_run()[0][case.name].skipped_by_comment
     assert skipped, "the fixture should have a checkov-skipped finding"
+    analyzer = analyzer_verdicts(case)
     assert skipped == {(rule, address) for rule, address, result in analyzer if result == "skipped"}
     # checkov keeps the reason written in the comment.
     reasons = [
         record["check_result"].get("suppress_comment", "")
-        for record in fixtures_run()[1]["results"]["skipped_checks"]
-        if "suppression_checkov_skip" in record["file_abs_path"]
+        for result, record in records_of(fixtures_run()[1])
+        if result == "skipped" and "suppression_checkov_skip" in record["file_abs_path"]
     ]
     assert all(reason.strip() for reason in reasons)
 
 
 SAMPLE = [
+    "module_community_endpoints",
     "pattern_ecr_private_image_pull",
     "shape_count_index",
     "suppression_project_skip",
@@ -183,29 +309,82 @@ def sample_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_networkx_graph_gives_the_same_results(sample_tree: Path) -> None:
     report, stderr = run_checkov(sample_tree, "--framework", "terraform", env={"CHECKOV_GRAPH_FRAMEWORK": "NETWORKX"})
     assert "Traceback" not in stderr, stderr
-    found = verdicts_by_root(report, sample_tree)
+    found = results_by_case(report, sample_tree)
     for name in SAMPLE:
-        assert found[name] == fixtures_run()[0][name], name
+        assert found[name].verdicts == fixtures_run()[0][name].verdicts, name
 
 
 def test_without_framework_flag_each_result_appears_once(sample_tree: Path) -> None:
     """Without --framework checkov runs every runner, each loading our directory: registration is idempotent."""
     report, stderr = run_checkov(sample_tree)
     assert "Traceback" not in stderr, stderr
-    records = [
-        (record["check_id"], record["resource"], record["file_abs_path"])
-        for item in reports_of(report)
-        for key in RESULTS
-        for record in item.get("results", {}).get(key, [])
-    ]
+    records = [(record["check_id"], record["resource"], record["file_abs_path"]) for _, record in records_of(report)]
     assert len(records) == len(set(records))
-    found = verdicts_by_root(report, sample_tree)
+    found = results_by_case(report, sample_tree)
     for name in SAMPLE:
-        assert found[name] == fixtures_run()[0][name], name
+        assert found[name].verdicts == fixtures_run()[0][name].verdicts, name
 
 
-def test_internal_error_is_logged_loudly(tmp_path: Path) -> None:
-    """A failing analysis must not vanish: checkov logs our error, and no VPCE result is reported."""
+def test_one_module_called_by_two_roots_is_judged_per_root(tmp_path: Path) -> None:
+    """Two stacks call one module with different inputs: checkov's blocks are equal, the verdicts are not."""
+    (tmp_path / "modules" / "endpoint").mkdir(parents=True)
+    (tmp_path / "modules" / "endpoint" / "main.tf").write_text(
+        textwrap.dedent(
+            """
+            variable "private_dns" {}
+            resource "aws_vpc_endpoint" "logs" {
+              vpc_id              = "vpc-1"
+              service_name        = "com.amazonaws.eu-west-1.logs"
+              vpc_endpoint_type   = "Interface"
+              subnet_ids          = ["subnet-a", "subnet-b"]
+              security_group_ids  = ["sg-1"]
+              private_dns_enabled = var.private_dns
+            }
+            """
+        ),
+        encoding="utf-8",
+    )
+    for stack, private_dns in (("dev", "false"), ("prod", "true")):
+        (tmp_path / stack).mkdir()
+        (tmp_path / stack / "main.tf").write_text(
+            f'module "endpoint" {{\n  source      = "../modules/endpoint"\n  private_dns = {private_dns}\n}}\n',
+            encoding="utf-8",
+        )
+    report, _ = run_checkov(tmp_path, "--framework", "terraform")
+    by_caller = {
+        (record["caller_file_path"], result) for result, record in records_of(report) if record["check_id"] == "VPCE006"
+    }
+    assert by_caller == {("/dev/main.tf", "failed"), ("/prod/main.tf", "passed")}
+
+
+def test_var_files_given_to_checkov_reach_the_analysis(tmp_path: Path) -> None:
+    case = tmp_path / "stack"
+    case.mkdir()
+    (case / "main.tf").write_text(
+        textwrap.dedent(
+            """
+            variable "type" {
+              default = "Interface"
+            }
+            resource "aws_vpc_endpoint" "ssm" {
+              vpc_id            = "vpc-1"
+              service_name      = "com.amazonaws.eu-west-1.ssm"
+              vpc_endpoint_type = var.type
+            }
+            """
+        ),
+        encoding="utf-8",
+    )
+    var_file = tmp_path / "gateway.tfvars"
+    var_file.write_text('type = "Gateway"\n', encoding="utf-8")
+    plain, _ = run_checkov(tmp_path, "--framework", "terraform")
+    with_file, _ = run_checkov(tmp_path, "--framework", "terraform", "--var-file", str(var_file))
+    assert ("VPCE002", "aws_vpc_endpoint.ssm", "passed") in results_by_case(plain, tmp_path)["stack"].verdicts
+    assert ("VPCE002", "aws_vpc_endpoint.ssm", "failed") in results_by_case(with_file, tmp_path)["stack"].verdicts
+
+
+def test_internal_error_fails_every_check_loudly(tmp_path: Path) -> None:
+    """A failing analysis must not vanish: checkov logs it, and every VPCE result fails with its message."""
     policies = tmp_path / "broken_policies"
     policies.mkdir()
     (policies / "__init__.py").write_text("", encoding="utf-8")
@@ -216,17 +395,20 @@ def test_internal_error_is_logged_loudly(tmp_path: Path) -> None:
             runpy.run_path({str(POLICIES / "vpce_checks_checkov.py")!r})
             from vpce_checks.checkov_adapter import checks
 
-            def explode(vertices):
+            def explode(*arguments):
                 raise RuntimeError("simulated failure")
 
-            checks.configurations = explode
+            checks.Analysis = explode
             """
         ),
         encoding="utf-8",
     )
     report, stderr = run_checkov(FIXTURES / "shape_count_index", "--framework", "terraform", policies=policies)
     assert "vpce-checks: internal error" in stderr and "simulated failure" in stderr
-    assert not any(item.get("results", {}).get(key) for item in reports_of(report) for key in RESULTS)
+    results = records_of(report)
+    assert results and {result for result, _ in results} == {"failed"}
+    assert all("simulated failure" in record["details"][0] for _, record in results)
+    assert {record["check_id"] for _, record in results} == {UNREADABLE_RULE, *RULE_IDS}
 
 
 def test_a_pip_installed_package_loads_in_checkov(tmp_path: Path) -> None:
@@ -246,7 +428,7 @@ def test_a_pip_installed_package_loads_in_checkov(tmp_path: Path) -> None:
     case = FIXTURES / "shape_count_index"
     report, stderr = run_checkov(case, "--framework", "terraform", policies=policies)
     assert "Traceback" not in stderr, stderr
-    assert verdicts_by_root(report, FIXTURES.parent)["fixtures"] == fixtures_run()[0][case.name]
+    assert results_by_case(report, FIXTURES.parent)["fixtures"].verdicts == fixtures_run()[0][case.name].verdicts
 
 
 def test_readme_shows_what_checkov_prints_on_the_example() -> None:
@@ -255,7 +437,9 @@ def test_readme_shows_what_checkov_prints_on_the_example() -> None:
     assert readme_checkov_block(ROOT) == checkov_block(checkov_executable(), ROOT), "run `make docs`"
 
 
-ADAPTER_INPUTS = 600 if os.environ.get("CI") == "true" else 300
+# The differential property test --------------------------------------------------------------------
+
+DIFFERENTIAL_INPUTS = 1200 if os.environ.get("CI") == "true" else 400
 
 
 # checkov expands any count literally (`count = 123456789` exhausts memory in checkov itself, with
@@ -265,12 +449,14 @@ _HUGE_COUNT = re.compile(rb"(?:count|for_each)\s*=[^\n]*\d{5}")
 
 
 def generated_inputs(count: int) -> list[dict[str, bytes]]:
-    """Random draws of the property tests' generated configurations and mutations.
+    """Random draws of the property tests' generated configurations and mutations, and of whole mutated fixtures.
 
     Drawn with ``example()`` rather than ``@given``: all of them go into one checkov run (checkov is
     slow to start), and ``@given`` would start from the simplest, least useful example.
     """
-    strategy = st.one_of(terraform_configurations(), mutated_fixtures(), mutated_configurations())
+    strategy = st.one_of(
+        terraform_configurations(), mutated_fixtures(), mutated_configurations(), mutated_fixture_cases()
+    )
     drawn: list[dict[str, bytes]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NonInteractiveExampleWarning)
@@ -281,13 +467,52 @@ def generated_inputs(count: int) -> list[dict[str, bytes]]:
     return drawn
 
 
-def test_the_adapter_never_raises_into_checkov_on_generated_inputs(tmp_path: Path) -> None:
-    for index, files in enumerate(generated_inputs(ADAPTER_INPUTS)):
-        case = tmp_path / f"case{index:04d}"
-        case.mkdir()
+def write_inputs(root: Path, inputs: list[dict[str, bytes]]) -> list[Path]:
+    cases = []
+    for index, files in enumerate(inputs):
+        case = root / f"case{index:04d}"
         for name, content in files.items():
+            (case / name).parent.mkdir(parents=True, exist_ok=True)
             (case / name).write_bytes(content)
-    report, stderr = run_checkov(tmp_path, "--framework", "terraform")
-    checked = sum(len(item.get("results", {}).get(key, [])) for item in reports_of(report) for key in RESULTS)
-    assert checked > 0, "the generated inputs should give the checks resources to judge"
+        cases.append(case)
+    return cases
+
+
+def listing(case: Path) -> str:
+    """The input's files, to reproduce a failure."""
+    return "\n".join(
+        f"--- {path.relative_to(case)}\n{path.read_bytes()[:3000]!r}"
+        for path in sorted(case.rglob("*"))
+        if path.is_file()
+    )
+
+
+@pytest.fixture(scope="module")
+def differential_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], dict[str, CaseResults], str]:
+    root = tmp_path_factory.mktemp("differential")
+    cases = write_inputs(root, generated_inputs(DIFFERENTIAL_INPUTS))
+    report, stderr = run_checkov(root, "--framework", "terraform", "terraform_json")
+    return cases, results_by_case(report, root), stderr
+
+
+def test_checkov_gives_the_analyzers_verdicts_on_generated_inputs(
+    differential_run: tuple[list[Path], dict[str, CaseResults], str],
+) -> None:
+    """Every input: checkov's failures are the analyzer's; where checkov parsed every file, all verdicts are."""
+    cases, found, stderr = differential_run
+    judged = 0
+    problems = []
+    for case in cases:
+        results = found.get(case.name, CaseResults())
+        analyzer = compared(analyzer_verdicts(case, results.verdicts), results)
+        judged += bool(analyzer)
+        failed = {(rule, target) for rule, target, result in results.verdicts if result == "failed"}
+        if not failed <= {(rule, target) for rule, target, result in analyzer if result == "failed"}:
+            problems.append(f"{case.name}: false alarm\n{difference(analyzer, results.verdicts)}\n{listing(case)}")
+        elif results.parse_errors == 0 and analyzer != results.verdicts:
+            problems.append(f"{case.name}: differs\n{difference(analyzer, results.verdicts)}\n{listing(case)}")
+        if not {name for _, name in results.unread} <= analyzer_unread(case):
+            problems.append(f"{case.name}: VPCE000 in checkov without one in the analyzer: {results.unread}")
+    assert judged > len(cases) // 10, "the generated inputs should give the rules resources to judge"
+    assert not problems, "\n\n".join(problems[:10])
     assert "Failed to run check VPCE" not in stderr and "vpce-checks: internal error" not in stderr, stderr[-5000:]

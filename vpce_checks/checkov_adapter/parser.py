@@ -105,7 +105,7 @@ def build(cache_directory: str | None) -> Lark:
     if entry is not None:
         try:
             data = _decode(entry["tables"])
-            parser: Lark = Lark._load_from_dict(data["data"], data["memo"], postlex=PostLexer())
+            parser: Lark = Lark._load_from_dict(data["data"], data["memo"], postlex=PostLexer())  # type: ignore[no-untyped-call]
             return parser
         except Exception:  # noqa: BLE001 - a cache entry lark cannot load is rebuilt, never trusted
             pass
