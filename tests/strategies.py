@@ -26,8 +26,20 @@ RELEVANT_TYPES = [
     "aws_vpc_endpoint_route_table_association",
     "aws_vpc_endpoint_subnet_association",
     "aws_vpc_endpoint_private_dns",
+    "aws_vpc_endpoint_security_group_association",
+    "aws_default_vpc",
+    "aws_default_subnet",
+    "aws_default_route_table",
+    "aws_main_route_table_association",
+    "aws_route_table_association",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_ec2_transit_gateway_vpc_attachment",
+    "aws_dynamodb_table",
+    "aws_iam_policy",
 ]
-OTHER_TYPES = ["aws_iam_role", "aws_security_group", "aws_s3_bucket", "aws_lambda_function"]
+OTHER_TYPES = ["aws_iam_role", "aws_security_group", "aws_s3_bucket", "aws_lambda_function", "aws_instance"]
 ATTRIBUTES = [
     "vpc_id",
     "service_name",
@@ -47,6 +59,21 @@ ATTRIBUTES = [
     "enable_dns_hostnames",
     "name",
     "tags",
+    "service_region",
+    "gateway_id",
+    "transit_gateway_id",
+    "network_interface_id",
+    "instance_id",
+    "default_route_table_id",
+    "security_group_id",
+    "replace_default_association",
+    "source_dest_check",
+    "from_port",
+    "to_port",
+    "protocol",
+    "ip_protocol",
+    "type",
+    "policy",
 ]
 SERVICES = ["s3", "dynamodb", "ecr.api", "ecr.dkr", "ssm", "ssmmessages", "ec2messages", "logs", "sts"]
 NAMES = st.sampled_from(["a", "b", "main", "private", "s3", "ssm", "x_1", "dup"])
@@ -54,7 +81,8 @@ NAMES = st.sampled_from(["a", "b", "main", "private", "s3", "ssm", "x_1", "dup"]
 _literal_strings = st.one_of(
     st.sampled_from(
         [f"com.amazonaws.us-east-1.{service}" for service in SERVICES]
-        + ["Gateway", "Interface", "GatewayLoadBalancer", "10.0.0.0/16", "0.0.0.0/0", "eu-west-1a", "eu-west-1b"]
+        + ["Gateway", "Interface", "GatewayLoadBalancer", "Resource", "ServiceNetwork", "10.0.0.0/16", "0.0.0.0/0"]
+        + ["eu-west-1a", "eu-west-1b", "us-west-2", "tcp", "-1", "ingress", "nat-1", "igw-1", "dynamodb:GetItem"]
     ),
     st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12),
 )
@@ -70,7 +98,20 @@ def _references() -> st.SearchStrategy[str]:
         lambda kind, name, suffix: f"{kind}.{name}{suffix}",
         st.sampled_from(RELEVANT_TYPES + OTHER_TYPES),
         NAMES,
-        st.sampled_from([".id", ".arn", "[0].id", "[*].id", '["k"].id', ".default_route_table_id", ""]),
+        st.sampled_from(
+            [
+                ".id",
+                ".arn",
+                "[0].id",
+                "[*].id",
+                '["k"].id',
+                ".default_route_table_id",
+                ".main_route_table_id",
+                ".default_security_group_id",
+                ".primary_network_interface_id",
+                "",
+            ]
+        ),
     )
     other = st.sampled_from(
         [
@@ -159,6 +200,10 @@ def _resource() -> st.SearchStrategy[str]:
         [
             "",
             '  route {\n    cidr_block = "0.0.0.0/0"\n    nat_gateway_id = "nat-1"\n  }\n',
+            '  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_nat_gateway.a.id\n  }\n',
+            '  route {\n    ipv6_cidr_block = "::/0"\n    egress_only_gateway_id = "eigw-1"\n  }\n',
+            '  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n  }\n',
+            "  dns_options {\n    private_dns_only_for_inbound_resolver_endpoint = true\n  }\n",
             "  lifecycle {\n    ignore_changes = [tags]\n  }\n",
         ]
     )

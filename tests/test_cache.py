@@ -34,7 +34,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def scan(tree: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
     capsys.readouterr()
-    code = main([str(tree), "-f", "json", "--fail-on", "never", *extra])
+    code = main([str(tree), "-f", "json", "--fail-on", "never", "--quiet", *extra])  # quiet: no notes
     out, err = capsys.readouterr()
     assert err == ""
     return code, out

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from vpce_checks.baseline import read_baseline
-from vpce_checks.cli import COMMANDS, build_parser
+from vpce_checks.cli import main, parse_arguments
 from vpce_checks.config import find_config_file, load_config, tomllib
 from vpce_checks.core.findings import Severity
 
@@ -51,26 +51,33 @@ def test_every_vpce_checks_command_in_the_docs_parses() -> None:
     ]
     commands = [command for text in texts for command in vpce_commands(text)]
     assert len(commands) >= 12
-    parser = build_parser()
     for arguments in commands:
-        if not arguments or arguments[0] not in COMMANDS:
-            arguments = ["scan", *arguments]
         if "PATH..." in arguments or "ID" in arguments[1:]:  # placeholders of the usage summary
             continue
         try:
-            parser.parse_args(arguments)
+            parse_arguments(arguments)
         except SystemExit:  # pragma: no cover - the assertion below says which
             pytest.fail(f"the docs show an invalid command: vpce-checks {' '.join(arguments)}")
 
 
+def ci_yaml(having: str) -> dict[str, Any]:
+    """The YAML block of docs/ci.md that has the top-level key ``having`` (the first such)."""
+    return next(document for document in map(yaml.safe_load, blocks(CI_DOC, "yaml")) if having in document)
+
+
 def test_ci_yaml_examples_parse() -> None:
     documents = [yaml.safe_load(block) for block in blocks(CI_DOC, "yaml")]
-    assert len(documents) == 6
+    assert len(documents) == 8
     assert all(isinstance(document, dict) for document in documents)
 
 
 def test_github_workflow_uploads_sarif_and_writes_the_summary() -> None:
-    workflow: dict[str, Any] = yaml.safe_load(blocks(CI_DOC, "yaml")[0])
+    workflow: dict[str, Any] = next(
+        document
+        for document in map(yaml.safe_load, blocks(CI_DOC, "yaml"))
+        if "jobs" in document
+        and any("setup-python" in step.get("uses", "") for step in document["jobs"]["vpce-checks"]["steps"])
+    )
     assert workflow["permissions"]["security-events"] == "write"
     steps = workflow["jobs"]["vpce-checks"]["steps"]
     upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
@@ -78,14 +85,14 @@ def test_github_workflow_uploads_sarif_and_writes_the_summary() -> None:
     assert f"--output {upload['with']['sarif_file']}" in sarif_step["run"]
     assert any("--format markdown" in step.get("run", "") and "$GITHUB_STEP_SUMMARY" in step["run"] for step in steps)
     assert steps[-1]["run"] == "vpce-checks . --format github"  # the gate comes after the reports
-    checkov: dict[str, Any] = yaml.safe_load(blocks(CI_DOC, "yaml")[1])
+    checkov = ci_yaml("checkov")
     script = " ".join(step.get("run", "") for step in checkov["checkov"]["steps"])
     for needed in ("pipx install checkov==", '--external-checks-dir "$(vpce-checks checkov-dir)"', "--skip-download"):
         assert needed in script
 
 
 def test_gitlab_jobs_keep_junit_reports() -> None:
-    jobs: dict[str, Any] = yaml.safe_load(blocks(CI_DOC, "yaml")[2])
+    jobs = ci_yaml("vpce-checks-checkov")
     for name in ("vpce-checks", "vpce-checks-checkov"):
         report = jobs[name]["artifacts"]["reports"]["junit"]
         assert jobs[name]["artifacts"]["when"] == "always"
@@ -134,3 +141,64 @@ def test_baseline_example_reads(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text(example, encoding="utf-8")
     baseline = read_baseline(str(tmp_path / "b.json"))
     assert sum(baseline.keys.values()) == 1
+
+
+def test_the_baseline_recipe_works_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/ci.md: configuration + one --update-baseline; then every CI gate passes until a new finding."""
+    from test_baseline import ERRORS_TWO
+    from test_cli import ERROR, module
+
+    config = next(block for block in blocks(CI_DOC, "yaml") if block.startswith("# .vpce-checks.yaml\n"))
+    (recipe,) = [block for block in blocks(CI_DOC, "sh") if "--update-baseline" in block]
+    # The commands of the CI set-ups that gate (the report steps use --fail-on never).
+    gates = [
+        command
+        for document in map(yaml.safe_load, blocks(CI_DOC, "yaml"))
+        for command in vpce_commands(yaml.safe_dump(document, width=1000))
+        if "never" not in command and "checkov-dir" not in command
+    ]
+    assert [".", "--format", "github"] in gates and ["."] in gates  # GitHub's and GitLab's
+    (tmp_path / ".git").mkdir()
+    module(tmp_path, ERROR, "network")
+    (tmp_path / ".vpce-checks.yaml").write_text(config, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for command in vpce_commands(recipe):
+        assert main(command) == 0
+    capsys.readouterr()
+    assert (tmp_path / ".vpce-checks-baseline.json").is_file()
+    for gate in gates:
+        assert main(gate) == 0, gate
+    assert "hidden by the baseline" in capsys.readouterr().out
+    (tmp_path / "network" / "main.tf").write_text(ERRORS_TWO, encoding="utf-8")  # a new finding
+    for gate in gates:
+        assert main(gate) == 1, gate
+
+
+def test_no_doc_installs_from_a_registry_the_package_is_not_on() -> None:
+    """Until a release, `pip install vpce-checks` fails: the docs may name it only as what comes after one."""
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"pipx? install (vpce-checks)\b(?!\s*@)", text):
+            sentence = text[text.rfind(".", 0, match.start()) : text.find(".", match.end())]
+            assert "release" in sentence or "not on PyPI" in sentence, f"{path.name}: {sentence!r}"
+
+
+def test_the_local_hook_pattern_covers_every_terraform_file_kind() -> None:
+    local = next(
+        hook
+        for document in map(yaml.safe_load, blocks(CI_DOC, "yaml"))
+        for repo in document.get("repos", [])
+        if repo["repo"] == "local"
+        for hook in repo["hooks"]
+    )
+    pattern = re.compile(local["files"])
+    published = re.compile(yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]["files"])
+    kinds = ["main.tf", "stack.tf.json", "main.tofu", "main.tofu.json", "prod.tfvars", "prod.tfvars.json"]
+    for name in kinds:
+        assert pattern.search(f"net/{name}"), name
+    for name in ("README.md", "main.tf.bak", "tfvars.txt", "x.tofu.bak"):
+        assert not pattern.search(name), name
+    # Whatever the published hook reacts to, the local one does too.
+    assert all(pattern.search(name) for name in kinds if published.search(name))

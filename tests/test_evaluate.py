@@ -92,7 +92,30 @@ data "aws_region" "current" {}
         ('contains(local.names, "s3")', False),
         ("range(3)", [0, 1, 2]),
         ('"${var.azs[0]}"', "us-east-1a"),
+        ('cidrsubnet("10.0.0.0/16", 8, 1)', "10.0.1.0/24"),
+        ("path.module", "."),
+        ('"%{ if true }x%{ endif }"', "x"),
+        ('"%{ for s in local.names }${s};%{ endfor }"', "ssm;ec2messages;"),
+        ('"%{ if var.region == "us-east-1" }east%{ else }other%{ endif }"', "east"),
+        ('"%{ for i, s in local.names }${i}=${s} %{ endfor }"', "0=ssm 1=ec2messages "),
+        ('"%{ for k, v in var.services }${k}:${v},%{ endfor }"', "s3:Gateway,ssm:Interface,"),
+        ('"%{ for k, v in toset(["b", "a"]) }${k}${v}%{ endfor }"', "aabb"),
+        ("<<EOT\n${var.region}\nEOT", "us-east-1\n"),
+        ("<<-EOT\n    a ${var.region}\n      b\n    EOT", "a us-east-1\n  b\n"),
+        ("<<EOT\n%{ for s in local.names ~}\n${s}\n%{ endfor ~}\nEOT", "ssm\nec2messages\n"),
+        ('<<EOT\na  \n${~ "x" ~}\n  b\nEOT', "axb\n"),
+        (
+            "<<EOT\nliteral $${not.interpolated} %%{ nor_a_directive }\nEOT",
+            "literal ${not.interpolated} %{ nor_a_directive }\n",
+        ),
+        ('[for i, s in toset(["b", "a"]) : i]', ["a", "b"]),
+        ('try(var.no_default, "default")', Unknown),
+        ("can(var.no_default)", Unknown),
         ("<<EOT\nline\nEOT", "line\n"),
+        # An operator that starts a continuation line (python-hcl2 folds the line break into its token).
+        ("(true\n    && false)", False),
+        ("(1\n    + 2)", 3),
+        ('(var.region\n    == "us-east-1")', True),
     ],
 )
 def test_known_values(tmp_path: Path, expression: str, expected: Any) -> None:
@@ -115,11 +138,12 @@ def test_known_values(tmp_path: Path, expression: str, expected: Any) -> None:
         "concat(var.no_default, [1])",
         "[for s in var.no_default : s]",
         "var.no_default[0]",
-        'cidrsubnet("10.0.0.0/16", 8, 1)',
         "var.services.missing_key",
         "var.azs[10]",
-        "path.module",
-        '"%{ if true }x%{ endif }"',
+        "path.cwd",
+        '"%{ if var.no_default }x%{ endif }"',
+        "timestamp()",
+        "uuid()",
     ],
 )
 def test_unknown_values(tmp_path: Path, expression: str) -> None:
@@ -278,7 +302,8 @@ def test_json_syntax(tmp_path: Path) -> None:
                   "value": "com.amazonaws.${var.region}.s3",
                   "ref": "${aws_subnet.a.id}",
                   "quoted": "${lookup({\\"k\\" = \\"v\\"}, \\"k\\")}",
-                  "list": ["${var.region}", 1]
+                  "list": ["${var.region}", 1],
+                  "directive": "%{ if var.region == \\"eu-west-1\\" }eu%{ else }other%{ endif }"
                 }}
               }
             }
@@ -291,6 +316,7 @@ def test_json_syntax(tmp_path: Path) -> None:
     assert probe.get("ref") == ResourceRef("aws_subnet.a", "id")
     assert probe.get("quoted") == "v"
     assert probe.get("list") == ["eu-west-1", 1]
+    assert probe.get("directive") == "eu"
     assert config.resource("aws_subnet.a").get("availability_zone") == "eu-west-1a"  # type: ignore[union-attr]
 
 

@@ -363,11 +363,11 @@ def test_a_directory_used_as_a_module_is_scanned_only_through_its_caller(tmp_pat
 
 
 def test_the_command_line_prints_notes_on_standard_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path, {"main.tf": 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'})
+    write(tmp_path, {"main.tf": 'module "vpc" {\n  source = "cloudposse/vpc/aws"\n}\n'})
     code = main([str(tmp_path)])
     captured = capsys.readouterr()
     assert code == 0
-    assert "note:" in captured.err and "main.tf:1: module.vpc: source 'terraform-aws-modules/vpc/aws'" in captured.err
+    assert "note:" in captured.err and "main.tf:1: module.vpc: source 'cloudposse/vpc/aws'" in captured.err
 
 
 def test_a_rule_failing_on_one_configuration_does_not_stop_the_others(

@@ -70,6 +70,12 @@ def test_a_wheel_ships_the_checkov_checks(tmp_path: Path) -> None:
     for name in stand_ins:
         assert f"vpce_checks/checkov_policies/{name}" in names
     assert "vpce_checks/core/prices.json" in names
+    # The licence is an SPDX expression (PEP 639), which setuptools 77 and later write as such.
+    (metadata,) = (tmp_path / "installed").glob("vpce_checks-*.dist-info/METADATA")
+    assert "License-Expression: Apache-2.0" in metadata.read_text(encoding="utf-8").splitlines()
+    models = Path(ROOT / "vpce_checks" / "core" / "community_modules")
+    for data in sorted([*models.glob("*/*.tf"), *models.glob("*/model.json")]):
+        assert data.relative_to(ROOT).as_posix() in names  # the community-module models are package data
 
     # The unpacked wheel is what pip installs: checkov-dir run from it points into it.
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "installed")}

@@ -27,9 +27,18 @@ def test_hook_definition() -> None:
     assert hook["entry"] == "vpce-checks scan"
     assert hook["require_serial"] is True
     files = re.compile(hook["files"])
-    for name in ("main.tf", "net/endpoints.tf", "stack.tf.json", "prod.tfvars", "terraform.tfvars", "x.tfvars.json"):
+    for name in (
+        "main.tf",
+        "net/endpoints.tf",
+        "stack.tf.json",
+        "main.tofu",
+        "stack.tofu.json",
+        "prod.tfvars",
+        "terraform.tfvars",
+        "x.tfvars.json",
+    ):
         assert files.search(name), name
-    for name in ("README.md", "package.json", "main.tf.bak", "tfvars.txt"):
+    for name in ("README.md", "package.json", "main.tf.bak", "tfvars.txt", "main.tofu.bak"):
         assert not files.search(name), name
 
 
@@ -74,7 +83,7 @@ def test_try_repo_fails_on_the_failing_module_and_passes_the_clean_one(
     output = failing.stdout + failing.stderr
     assert failing.returncode == 1, output
     assert re.search(r"vpce-checks\.+Failed", output), output
-    assert re.search(r"bad/main\.tf\n +8  VPCE001  error +Gateway endpoint for s3 has no route table", output), output
+    assert re.search(r"bad/main\.tf:8:1: VPCE001 \[error\] Gateway endpoint for s3 has no route table", output), output
     assert "1 finding (1 error)" in output
 
     passing = try_repo(scratch_repo, pre_commit_home, "good/main.tf", "good/terraform.tfvars")

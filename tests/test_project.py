@@ -119,7 +119,7 @@ def test_custom_policies_is_the_packaged_directory() -> None:
 
 def test_rule_metadata() -> None:
     rules = all_rules()
-    assert len({item.id for item in rules}) == len({item.slug for item in rules}) == len(rules) == 15
+    assert len({item.id for item in rules}) == len({item.slug for item in rules}) == len(rules) == 17
     for item in rules:
         assert item.category in CATEGORIES
         assert item.title and item.slug == item.slug.lower() and " " not in item.slug

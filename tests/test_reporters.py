@@ -15,8 +15,11 @@ import xmlschema
 
 import vpce_checks
 from vpce_checks.core.findings import Finding, Severity
+from vpce_checks.core.model import Location, Problem
 from vpce_checks.core.registry import Rule, all_rules
 from vpce_checks.reporters import FORMATS, github, json_report, junit, markdown, render, sarif, text
+from vpce_checks.reporters.run import Run, Scanned, TextOptions
+from vpce_checks.source import SourceFiles
 
 ROOT = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
@@ -108,44 +111,164 @@ def test_output_has_no_absolute_paths_or_timestamps(fmt: str) -> None:
 # --- text ----------------------------------------------------------------------------------------
 
 
-def test_text_groups_findings_by_file_with_aligned_columns() -> None:
+def test_text_lines_start_with_path_line_and_column() -> None:
     lines = text.render(FINDINGS, RULES).splitlines()
     assert lines[:6] == [
-        "main.tf",
-        "   12  VPCE001  error    Gateway endpoint for S3 has no route table. [aws_vpc_endpoint.s3]",
-        "   30  VPCE005  warning  Subnets are in one AZ. [aws_vpc_endpoint.ssm]",
-        "modules/net/nat.tf",
-        "    5  VPCE013  warning  NAT carries S3 traffic. [aws_nat_gateway.main]",
-        "  101  VPCE009  info     Only ecr.api. [aws_vpc_endpoint.ecr_api]",
+        "main.tf:12:1: VPCE001 [error] Gateway endpoint for S3 has no route table. [aws_vpc_endpoint.s3]",
+        "main.tf:30:1: VPCE005 [warning] Subnets are in one AZ. [aws_vpc_endpoint.ssm]",
+        "modules/net/nat.tf:5:1: VPCE013 [warning] NAT carries S3 traffic. [aws_nat_gateway.main]",
+        "modules/net/nat.tf:101:1: VPCE009 [info] Only ecr.api. [aws_vpc_endpoint.ecr_api]",
+        # A finding without an address (an unparsable file) has no brackets.
+        "z broken.tf:7:1: VPCE000 [error] Unexpected token.",
+        "",
     ]
-    # A finding without an address (an unparsable file) has no brackets.
-    assert lines[6:8] == ["z broken.tf", "    7  VPCE000  error    Unexpected token."]
+
+
+def test_text_column_comes_from_the_source_line() -> None:
+    class Source:
+        def lines(self, path: str) -> list[str]:
+            return ["resource {"] * 11 + ["    route_table_ids = []"]
+
+        def column(self, path: str, line: int) -> int:
+            return 5 if line == 12 else 1
+
+        def block(self, path: str, start: int, end: int) -> tuple[int, int]:
+            return start, end
+
+    run = Run(text=TextOptions(source=Source()))
+    assert text.render(FINDINGS[:1], RULES, run=run).startswith("main.tf:12:5: VPCE001 [error] ")
+
+
+def test_text_finding_without_a_line_has_only_its_path() -> None:
+    nowhere = finding("VPCE000", "bad.tf", 0, "", "Cannot read.", end_line=0)
+    assert text.render([nowhere], RULES).splitlines()[0] == "bad.tf: VPCE000 [error] Cannot read."
 
 
 def test_text_lists_suppressed_findings_apart_with_their_reason() -> None:
     output = text.render(FINDINGS, RULES)
     active, _, rest = output.partition("\nSuppressed:\n")
     assert "VPCE004" not in active
-    assert rest.splitlines()[:2] == [
-        "main.tf",
-        "   30  VPCE004  warning  No security group. [aws_vpc_endpoint.ssm] (suppressed: default SG is locked down)",
-    ]
+    assert rest.splitlines()[0] == (
+        "main.tf:30:1: VPCE004 [warning] No security group. [aws_vpc_endpoint.ssm]"
+        " (suppressed: default SG is locked down)"
+    )
 
 
 def test_text_marks_a_suppression_without_reason() -> None:
     quiet = finding("VPCE006", "a.tf", 3, "aws_vpc_endpoint.x", "Private DNS off.", suppressed=True)
     output = text.render([quiet], RULES)
-    assert "  3  VPCE006  warning  Private DNS off. [aws_vpc_endpoint.x] (suppressed)\n" in output
+    assert "\na.tf:3:1: VPCE006 [warning] Private DNS off. [aws_vpc_endpoint.x] (suppressed)\n" in output
+
+
+def test_text_rule_table_links_each_rule_once_and_the_summary_says_what_was_checked() -> None:
+    lines = text.render(FINDINGS, RULES, run=Run(scanned=Scanned(modules=12, files=48))).splitlines()
+    url = "https://github.com/vpce-checks/vpce-checks/blob/main/docs/rules/"
+    assert lines[-10:] == [
+        "",
+        "By rule ('vpce-checks explain ID' prints a rule's documentation):",
+        f"  1  VPCE001  error    gateway-endpoint-without-route-table  {url}VPCE001.md",
+        f"  1  VPCE005  warning  interface-endpoint-single-az          {url}VPCE005.md",
+        f"  1  VPCE013  warning  nat-without-gateway-endpoints         {url}VPCE013.md",
+        f"  1  VPCE009  info     ecr-endpoint-pair-incomplete          {url}VPCE009.md",
+        f"  1  VPCE000  error    unparsable-terraform-file             {url}VPCE000.md",
+        "",
+        "5 findings (2 errors, 2 warnings, 1 info), 1 suppressed",
+        f"{len(RULES)} rules checked in 12 root modules, 48 files.",
+    ]
+    assert sum(line.count(url) for line in lines) == 5  # each rule with findings once, the suppressed one not
+
+
+def test_text_statistics_count_per_rule_instead_of_the_list() -> None:
+    many = [finding("VPCE005", "a.tf", line, f"aws_vpc_endpoint.e{line}") for line in range(1, 13)]
+    output = text.render([*many, FINDINGS[0]], RULES, run=Run(text=TextOptions(statistics=True)))
+    assert "a.tf:1:1" not in output and "Suppressed" not in output
+    assert output.splitlines()[1:3] == [
+        "  12  VPCE005  warning  interface-endpoint-single-az          "
+        "https://github.com/vpce-checks/vpce-checks/blob/main/docs/rules/VPCE005.md",
+        "   1  VPCE001  error    gateway-endpoint-without-route-table  "
+        "https://github.com/vpce-checks/vpce-checks/blob/main/docs/rules/VPCE001.md",
+    ]
+    assert "13 findings (1 error, 12 warnings)" in output
+
+
+def test_text_quiet_prints_the_findings_only() -> None:
+    output = text.render(FINDINGS, RULES, run=Run(scanned=Scanned(1, 1), text=TextOptions(quiet=True)))
+    assert output.splitlines() == [line for line in text.render(FINDINGS, RULES).splitlines()[:5]]
+    assert text.render([], RULES, run=Run(text=TextOptions(quiet=True))) == ""
+    stats = text.render(FINDINGS, RULES, run=Run(text=TextOptions(quiet=True, statistics=True))).splitlines()
+    assert len(stats) == 5 and all("https://" in line for line in stats)
+
+
+def test_text_colour_paints_paths_ids_and_severities_and_nothing_without_it() -> None:
+    plain = text.render(FINDINGS, RULES)
+    coloured = text.render(FINDINGS, RULES, run=Run(text=TextOptions(color=True)))
+    assert "\x1b[" not in plain
+    assert coloured.splitlines()[0] == (
+        "\x1b[1mmain.tf:12:1\x1b[0m: \x1b[1mVPCE001\x1b[0m \x1b[1;31m[error]\x1b[0m"
+        " Gateway endpoint for S3 has no route table. [aws_vpc_endpoint.s3]"
+    )
+    assert "\x1b[1;33m[warning]\x1b[0m" in coloured and "\x1b[1;36m[info]\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+def test_text_code_frame_shows_the_block_and_marks_the_line(tmp_path: Path) -> None:
+    policy = '  policy = <<EOF\n{\n  "Statement": []\n}\nEOF\n'
+    source_text = (
+        'resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n\n'
+        'resource "aws_vpc_endpoint" "s3" {\n  vpc_id = aws_vpc.main.id\n' + policy + "}\n"
+    )
+    (tmp_path / "main.tf").write_text(source_text)
+    at_attribute = finding("VPCE001", str(tmp_path / "main.tf"), 6, "aws_vpc_endpoint.s3", "No routes.", end_line=6)
+    run = Run(text=TextOptions(show_source=True, source=SourceFiles()))
+    lines = text.render([at_attribute], RULES, run=run).splitlines()
+    assert lines[0] == f"{tmp_path}/main.tf:6:3: VPCE001 [error] No routes. [aws_vpc_endpoint.s3]"
+    # The heredoc's closing brace at column 1 does not end the frame: the block scanner knows heredocs.
+    assert lines[1:9] == [
+        '   5 | resource "aws_vpc_endpoint" "s3" {',
+        ">  6 |   vpc_id = aws_vpc.main.id",
+        "   7 |   policy = <<EOF",
+        "   8 | {",
+        '   9 |   "Statement": []',
+        "  10 | }",
+        "  11 | EOF",
+        "  12 | }",
+    ]
+    assert lines[9] == ""
+    # Without --show-source there is no frame.
+    assert text.render([at_attribute], RULES).splitlines()[1] == ""
+
+
+def test_text_code_frame_of_a_long_block_is_shortened(tmp_path: Path) -> None:
+    body = "".join(f"  tag_{number} = {number}\n" for number in range(30))
+    (tmp_path / "main.tf").write_text('resource "aws_vpc_endpoint" "x" {\n' + body + "}\n")
+    middle = finding("VPCE001", str(tmp_path / "main.tf"), 16, "aws_vpc_endpoint.x", "At fault.", end_line=16)
+    run = Run(text=TextOptions(show_source=True, source=SourceFiles()))
+    frame = text.render([middle], RULES, run=run).splitlines()[1:10]
+    assert frame == [
+        '   1 | resource "aws_vpc_endpoint" "x" {',
+        "     ...",
+        "  14 |   tag_12 = 12",
+        "  15 |   tag_13 = 13",
+        "> 16 |   tag_14 = 14",
+        "  17 |   tag_15 = 15",
+        "  18 |   tag_16 = 16",
+        "     ...",
+        "  32 | }",
+    ]
+
+
+def test_text_code_frame_of_a_file_it_cannot_read_is_left_out() -> None:
+    run = Run(text=TextOptions(show_source=True, source=SourceFiles()))
+    assert text.render(FINDINGS[:1], RULES, run=run).splitlines()[:2] == [
+        "main.tf:12:1: VPCE001 [error] Gateway endpoint for S3 has no route table. [aws_vpc_endpoint.s3]",
+        "",
+    ]
 
 
 def test_text_summary_counts_unsuppressed_findings_by_severity() -> None:
     lines = text.render(FINDINGS, RULES).splitlines()
-    assert lines[-3:] == [
-        "5 findings (2 errors, 2 warnings, 1 info), 1 suppressed",
-        f"{len(RULES)} rules checked.",
-        "Run 'vpce-checks explain ID' for details.",
-    ]
-    assert lines[-4] == ""
+    assert lines[-2:] == ["5 findings (2 errors, 2 warnings, 1 info), 1 suppressed", f"{len(RULES)} rules checked."]
+    assert lines[-3] == ""
 
 
 @pytest.mark.parametrize(
@@ -164,8 +287,10 @@ def test_text_summary_line(findings: list[Finding], expected: str) -> None:
     assert expected in text.render(findings, RULES).splitlines()
 
 
-def test_text_without_findings_has_no_hint() -> None:
+def test_text_without_findings_is_the_summary_alone() -> None:
     assert text.render([], RULES[:1]) == "No findings.\n1 rule checked.\n"
+    nothing = text.render([], RULES[:1], run=Run(scanned=Scanned(0, 0)))
+    assert nothing == "No findings.\n1 rule checked in 0 root modules, 0 files.\n"
 
 
 # --- JSON ----------------------------------------------------------------------------------------
@@ -173,7 +298,7 @@ def test_text_without_findings_has_no_hint() -> None:
 
 def test_json_document_top_level_in_fixed_order() -> None:
     data = json.loads(json_report.render(FINDINGS, RULES))
-    assert list(data) == ["version", "tool", "summary", "findings"]
+    assert list(data) == ["version", "tool", "summary", "findings", "scanned", "notes"]
     assert data["version"] == 1
     assert data["tool"] == {"name": "vpce-checks", "version": vpce_checks.__version__}
     assert data["summary"] == {
@@ -200,6 +325,7 @@ def test_json_findings_keep_order_and_fields() -> None:
         "vpc": None,
         "suppressed": True,
         "suppression_reason": "default SG is locked down",
+        "suppression_until": None,
     }
     assert list(data["findings"][1]) == [
         "rule_id",
@@ -213,6 +339,7 @@ def test_json_findings_keep_order_and_fields() -> None:
         "vpc",
         "suppressed",
         "suppression_reason",
+        "suppression_until",
     ]
     nat = data["findings"][3]
     assert (nat["vpc"], nat["suppressed"], nat["suppression_reason"]) == ("aws_vpc.main", False, None)
@@ -240,6 +367,23 @@ def test_json_without_findings() -> None:
         "baselined": 0,
     }
     assert data["findings"] == []
+    assert data["scanned"] is None and data["notes"] == []
+
+
+NOTES = [
+    Problem("module.x: source 'git::https://example.com/x.git' is not downloaded", Location("main.tf", 3, 9)),
+    Problem("the rules that judge a whole VPC were not run for this module", Location("stacks/a", 0, 0)),
+    Problem("module.x: source 'git::https://example.com/x.git' is not downloaded", Location("main.tf", 3, 9)),
+]
+
+
+def test_json_has_what_was_scanned_and_each_note_once() -> None:
+    data = json.loads(json_report.render([], RULES, run=Run(notes=NOTES, scanned=Scanned(12, 48))))
+    assert data["scanned"] == {"modules": 12, "files": 48}
+    assert data["notes"] == [
+        {"message": NOTES[0].message, "file": "main.tf", "line": 3},
+        {"message": NOTES[1].message, "file": "stacks/a", "line": 0},
+    ]
 
 
 def test_json_docs_example_matches_the_reporter() -> None:
@@ -247,14 +391,20 @@ def test_json_docs_example_matches_the_reporter() -> None:
     assert "fields are only added, never renamed" in docs
     example = json.loads(docs.split("```json\n", 1)[1].split("```", 1)[0])
     data = json.loads(json_report.render(FINDINGS, RULES))
+    data = json.loads(json_report.render(FINDINGS, RULES, run=Run(notes=NOTES, scanned=Scanned(2, 3))))
     assert list(example) == list(data)
     assert example["tool"]["version"] == vpce_checks.__version__
     assert list(example["summary"]) == list(data["summary"])
+    assert list(example["scanned"]) == list(data["scanned"])
     for item in example["findings"]:
         assert list(item) == list(data["findings"][0])
+    for note in example["notes"]:
+        assert list(note) == list(data["notes"][0])
     # Every documented field has a row in the field tables.
-    for key in data["findings"][0]:
+    for key in [*data, *data["findings"][0]]:
         assert f"| `{key}` |" in docs
+    for key in [*data["scanned"], *data["notes"][0]]:
+        assert f"| `scanned.{key}` |" in docs or f"| `notes[].{key}` |" in docs
 
 
 # --- SARIF ---------------------------------------------------------------------------------------
@@ -596,7 +746,48 @@ def test_markdown_clean_run() -> None:
 
 def test_text_and_json_say_how_many_findings_the_baseline_hid() -> None:
     assert (
-        text.render(FINDINGS[:1], RULES, baselined=2).splitlines()[-3]
+        text.render(FINDINGS[:1], RULES, baselined=2).splitlines()[-2]
         == "1 finding (1 error), 2 hidden by the baseline"
     )
     assert json.loads(json_report.render([], RULES, baselined=2))["summary"]["baselined"] == 2
+
+
+# --- notes in SARIF, GitHub annotations and Markdown ----------------------------------------------
+
+
+def test_sarif_notes_are_tool_execution_notifications(sarif_validator: jsonschema.Draft4Validator) -> None:
+    log = json.loads(sarif.render(FINDINGS, RULES, run=Run(notes=NOTES)))
+    assert list(sarif_validator.iter_errors(log)) == []
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is True
+    assert invocation["toolExecutionNotifications"] == [
+        {
+            "level": "note",
+            "message": {"text": NOTES[0].message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "main.tf"}, "region": {"startLine": 3}}}],
+        },
+        {
+            "level": "note",
+            "message": {"text": NOTES[1].message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "stacks/a"}}}],
+        },
+    ]
+    assert sarif_log()["runs"][0]["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+
+
+def test_github_notes_are_notices_before_the_summary() -> None:
+    lines = github.render([], RULES, run=Run(notes=NOTES)).splitlines()
+    assert lines == [
+        f"::notice file=main.tf,line=3,title=vpce-checks note::{NOTES[0].message}",
+        f"::notice file=stacks/a,title=vpce-checks note::{NOTES[1].message}",
+        "No findings.",
+    ]
+
+
+def test_markdown_lists_the_notes_collapsed() -> None:
+    output = markdown.render([], RULES, run=Run(notes=NOTES))
+    assert output.endswith(
+        "<details><summary>Not judged or skipped (2)</summary>\n\n"
+        f"- `main.tf:3`: {NOTES[0].message}\n- `stacks/a`: {NOTES[1].message}\n\n</details>\n"
+    )
+    assert "Not judged" not in markdown.render([], RULES)

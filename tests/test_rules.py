@@ -118,11 +118,36 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
         interface("sts", "sts").replace("  security_group_ids  = [aws_security_group.endpoints.id]\n", ""),
         {("VPCE004", "aws_vpc_endpoint.sts")},
     ),
-    "004 security group by association": (
+    "004 security group by association keeps the default group": (
         "VPCE004",
         interface("sts", "sts").replace("  security_group_ids  = [aws_security_group.endpoints.id]\n", "")
         + 'resource "aws_vpc_endpoint_security_group_association" "a" {\n'
         "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  security_group_id = aws_security_group.endpoints.id\n}\n",
+        {("VPCE004", "aws_vpc_endpoint.sts")},
+    ),
+    "004 security group association replaces the default group": (
+        "VPCE004",
+        interface("sts", "sts").replace("  security_group_ids  = [aws_security_group.endpoints.id]\n", "")
+        + 'resource "aws_vpc_endpoint_security_group_association" "a" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  security_group_id = aws_security_group.endpoints.id\n"
+        "  replace_default_association = true\n}\n",
+        set(),
+    ),
+    "004 replacing the default group is unknown": (
+        "VPCE004",
+        'variable "replace" {}\n'
+        + interface("sts", "sts").replace("  security_group_ids  = [aws_security_group.endpoints.id]\n", "")
+        + 'resource "aws_vpc_endpoint_security_group_association" "a" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  security_group_id = aws_security_group.endpoints.id\n"
+        "  replace_default_association = var.replace\n}\n",
+        set(),
+    ),
+    "004 inline groups: no default group to keep": (
+        "VPCE004",
+        interface("sts", "sts")
+        + 'resource "aws_security_group" "more" {\n  vpc_id = aws_vpc.main.id\n}\n'
+        + 'resource "aws_vpc_endpoint_security_group_association" "a" {\n'
+        "  vpc_endpoint_id = aws_vpc_endpoint.sts.id\n  security_group_id = aws_security_group.more.id\n}\n",
         set(),
     ),
     "005 one az": (
@@ -414,6 +439,333 @@ CASES: dict[str, tuple[str, str, set[tuple[str, str]]]] = {
 }
 
 
+def route_table(name: str, route: str) -> str:
+    """An ``aws_route_table`` in the main VPC with one inline route."""
+    return f'resource "aws_route_table" "{name}" {{\n  vpc_id = aws_vpc.main.id\n  route {{\n{route}\n  }}\n}}\n'
+
+
+NAT_INSTANCE = """
+resource "aws_instance" "nat" {
+  ami               = "ami-0123456789abcdef0"
+  instance_type     = "t4g.nano"
+  subnet_id         = aws_subnet.a.id
+  source_dest_check = false
+}
+"""
+
+NO_HTTPS_GROUP = """
+resource "aws_security_group" "closed" {
+  vpc_id = aws_vpc.main.id
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }
+}
+"""
+
+
+def closed(service: str, name: str | None = None) -> str:
+    """An Interface endpoint whose only security group admits SSH, not HTTPS."""
+    return interface(name or service.replace(".", "_"), service).replace(
+        "aws_security_group.endpoints.id", "aws_security_group.closed.id"
+    )
+
+
+def without_groups(name: str, service: str) -> str:
+    """An Interface endpoint with no security group: the VPC's default group is attached."""
+    return interface(name, service).replace("  security_group_ids  = [aws_security_group.endpoints.id]\n", "")
+
+
+DEFAULT_GROUP = 'resource "aws_default_security_group" "default" {\n  vpc_id = aws_vpc.main.id\n}\n'
+
+CASES.update(
+    {
+        # NAT detection: where 0.0.0.0/0 goes
+        "013 nat gateway named through gateway_id": (
+            "VPCE013",
+            route_table("private_a", '    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_nat_gateway.a.id')
+            + 'resource "aws_nat_gateway" "a" {\n  subnet_id = aws_subnet.a.id\n}\n',
+            {("VPCE013", "aws_vpc.main")},
+        ),
+        "013 internet gateway through gateway_id is not a nat": (
+            "VPCE013",
+            route_table("public", '    cidr_block = "0.0.0.0/0"\n    gateway_id = aws_internet_gateway.main.id')
+            + 'resource "aws_internet_gateway" "main" {\n  vpc_id = aws_vpc.main.id\n}\n',
+            set(),
+        ),
+        "013 nat instance": (
+            "VPCE013",
+            NAT_INSTANCE
+            + route_table(
+                "private_a",
+                '    cidr_block = "0.0.0.0/0"\n'
+                "    network_interface_id = aws_instance.nat.primary_network_interface_id",
+            ),
+            {("VPCE013", "aws_vpc.main")},
+        ),
+        "013 an instance that does not forward is not a nat": (
+            "VPCE013",
+            NAT_INSTANCE.replace("source_dest_check = false", "monitoring = true")
+            + route_table("private_a", '    cidr_block = "0.0.0.0/0"\n    instance_id = aws_instance.nat.id'),
+            set(),
+        ),
+        "013 transit gateway to a central egress vpc": (
+            "VPCE013",
+            route_table("private_a", '    cidr_block = "0.0.0.0/0"\n    transit_gateway_id = "tgw-0123456789abcdef0"'),
+            {("VPCE013", "aws_vpc.main")},
+        ),
+        "013 ipv6 default route to an egress-only gateway is not a nat": (
+            "VPCE013",
+            route_table(
+                "private_a",
+                '    ipv6_cidr_block = "::/0"\n    egress_only_gateway_id = aws_egress_only_internet_gateway.main.id',
+            )
+            + 'resource "aws_egress_only_internet_gateway" "main" {\n  vpc_id = aws_vpc.main.id\n}\n',
+            set(),
+        ),
+        "013 unknown gateway_id stays silent": (
+            "VPCE013",
+            'variable "gateway" {}\n'
+            + route_table("private_a", '    cidr_block = "0.0.0.0/0"\n    gateway_id = var.gateway'),
+            set(),
+        ),
+        "013 nat table serving only transit gateway attachment subnets": (
+            "VPCE013",
+            NAT_TABLE + 'resource "aws_route_table_association" "tgw_a" {\n'
+            "  subnet_id      = aws_subnet.a.id\n  route_table_id = aws_route_table.nat_a.id\n}\n"
+            + 'resource "aws_ec2_transit_gateway_vpc_attachment" "egress" {\n'
+            '  transit_gateway_id = "tgw-0123456789abcdef0"\n  vpc_id = aws_vpc.main.id\n'
+            "  subnet_ids = [aws_subnet.a.id]\n}\n",
+            set(),
+        ),
+        "013 nat route on the default route table through aws_vpc default_route_table_id": (
+            "VPCE013",
+            'resource "aws_route" "nat" {\n  route_table_id = aws_vpc.main.default_route_table_id\n'
+            '  destination_cidr_block = "0.0.0.0/0"\n  nat_gateway_id = "nat-0123456789abcdef0"\n}\n',
+            {("VPCE013", "aws_vpc.main")},
+        ),
+        "013 gateway endpoint on default_route_table_id covers the adopted default table": (
+            "VPCE013",
+            'resource "aws_default_route_table" "main" {\n'
+            "  default_route_table_id = aws_vpc.main.default_route_table_id\n"
+            '  route {\n    cidr_block = "0.0.0.0/0"\n    nat_gateway_id = "nat-1"\n  }\n}\n'
+            + gateway("s3", "s3", extra="route_table_ids = [aws_vpc.main.default_route_table_id]"),
+            set(),
+        ),
+        "013 dynamodb named only where the configuration uses it": (
+            "VPCE013",
+            NAT_TABLE
+            + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]")
+            + 'resource "aws_iam_role_policy" "orders" {\n  role = "orders"\n'
+            '  policy = "{\\"Statement\\": [{\\"Effect\\": \\"Allow\\", \\"Action\\": \\"dynamodb:PutItem\\"}]}"\n}\n',
+            {("VPCE013", "aws_vpc.main")},
+        ),
+        "015 dynamodb gateway endpoint missing, no use seen": (
+            "VPCE015",
+            NAT_TABLE + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]"),
+            {("VPCE015", "aws_vpc.main")},
+        ),
+        "015 dynamodb in use is VPCE013's": (
+            "VPCE015",
+            NAT_TABLE
+            + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]")
+            + 'resource "aws_dynamodb_table" "orders" {\n  name = "orders"\n  hash_key = "id"\n}\n',
+            set(),
+        ),
+        "015 dynamodb gateway endpoint present": (
+            "VPCE015",
+            NAT_TABLE + gateway("ddb", "dynamodb", extra="route_table_ids = [aws_route_table.nat_a.id]"),
+            set(),
+        ),
+        "014 gateway endpoint misses the main route table set by association": (
+            "VPCE014",
+            route_table("private_a", '    cidr_block = "0.0.0.0/0"\n    nat_gateway_id = "nat-1"')
+            + 'resource "aws_main_route_table_association" "main" {\n'
+            "  vpc_id = aws_vpc.main.id\n  route_table_id = aws_route_table.private_a.id\n}\n"
+            + 'resource "aws_route" "main" {\n  route_table_id = aws_vpc.main.main_route_table_id\n'
+            '  destination_cidr_block = "10.8.0.0/16"\n  vpc_peering_connection_id = "pcx-1"\n}\n'
+            + gateway("s3", "s3", extra="route_table_ids = [aws_vpc.main.default_route_table_id]"),
+            {("VPCE014", "aws_vpc_endpoint.s3")},
+        ),
+        "014 gateway endpoint on main_route_table_id": (
+            "VPCE014",
+            route_table("private_a", '    cidr_block = "0.0.0.0/0"\n    nat_gateway_id = "nat-1"')
+            + 'resource "aws_main_route_table_association" "main" {\n'
+            "  vpc_id = aws_vpc.main.id\n  route_table_id = aws_route_table.private_a.id\n}\n"
+            + gateway("s3", "s3", extra="route_table_ids = [aws_vpc.main.main_route_table_id]"),
+            set(),
+        ),
+        # cross-region endpoints
+        "011 same service in another region is not a duplicate": (
+            "VPCE011",
+            interface("kms", "kms")
+            + interface("kms_west", "kms")
+            .replace("us-east-1.kms", "us-west-2.kms")
+            .replace("private_dns_enabled = true", 'private_dns_enabled = true\n  service_region = "us-west-2"'),
+            set(),
+        ),
+        "011 two endpoints for the same remote region": (
+            "VPCE011",
+            interface("kms_west", "kms", extra='service_region = "us-west-2"').replace("us-east-1.kms", "us-west-2.kms")
+            + interface("kms_west_2", "kms", extra='service_region = "us-west-2"').replace(
+                "us-east-1.kms", "us-west-2.kms"
+            ),
+            {("VPCE011", "aws_vpc_endpoint.kms_west_2")},
+        ),
+        # endpoints that serve no AWS service by name
+        "008 a resource endpoint is not an s3 path": (
+            "VPCE008",
+            interface("ecr_api", "ecr.api")
+            + interface("ecr_dkr", "ecr.dkr")
+            + 'resource "aws_vpc_endpoint" "db" {\n  vpc_id = aws_vpc.main.id\n  vpc_endpoint_type = "Resource"\n'
+            '  resource_configuration_arn = "arn:aws:vpc-lattice:us-east-1:111122223333:resourceconfiguration/rcfg-1"\n'
+            "  subnet_ids = [aws_subnet.a.id]\n}\n",
+            {("VPCE008", "aws_vpc_endpoint.ecr_dkr")},
+        ),
+        "010 a service network endpoint is not ec2messages": (
+            "VPCE010",
+            interface("ssm", "ssm")
+            + interface("ssmmessages", "ssmmessages")
+            + 'resource "aws_vpc_endpoint" "lattice" {\n  vpc_id = aws_vpc.main.id\n'
+            '  vpc_endpoint_type = "ServiceNetwork"\n'
+            '  service_network_arn = "arn:aws:vpc-lattice:us-east-1:111122223333:servicenetwork/sn-1"\n'
+            "  subnet_ids = [aws_subnet.a.id]\n}\n",
+            {("VPCE010", "aws_vpc_endpoint.ssmmessages")},
+        ),
+        "005 gateway load balancer endpoint takes one subnet": (
+            "VPCE005",
+            'resource "aws_vpc_endpoint" "inspection" {\n  vpc_id = aws_vpc.main.id\n'
+            '  service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"\n'
+            '  vpc_endpoint_type = "GatewayLoadBalancer"\n  subnet_ids = [aws_subnet.a.id]\n}\n',
+            set(),
+        ),
+        "005 default subnets give their zones": (
+            "VPCE005",
+            'resource "aws_default_subnet" "a" {\n  availability_zone = "us-east-1a"\n}\n'
+            + 'resource "aws_default_subnet" "a2" {\n  availability_zone = "us-east-1a"\n}\n'
+            + interface("sts", "sts", subnets="[aws_default_subnet.a.id, aws_default_subnet.a2.id]"),
+            {("VPCE005", "aws_vpc_endpoint.sts")},
+        ),
+        # inbound-only private DNS on the S3 Interface endpoint
+        "008 s3 interface endpoint answering on-premises only": (
+            "VPCE008",
+            interface("ecr_api", "ecr.api")
+            + interface("ecr_dkr", "ecr.dkr")
+            + interface(
+                "s3", "s3", extra="dns_options {\n    private_dns_only_for_inbound_resolver_endpoint = true\n  }"
+            ),
+            {("VPCE008", "aws_vpc_endpoint.ecr_dkr")},
+        ),
+        # the route tables that matter for image pulls
+        "008 s3 gateway on the public route table only": (
+            "VPCE008",
+            route_table("public", '    cidr_block = "0.0.0.0/0"\n    gateway_id = "igw-0123456789abcdef0"')
+            + interface("ecr_api", "ecr.api")
+            + interface("ecr_dkr", "ecr.dkr")
+            + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.public.id]"),
+            {("VPCE008", "aws_vpc_endpoint.ecr_dkr")},
+        ),
+        "008 s3 gateway on the main route table the subnets use": (
+            "VPCE008",
+            interface("ecr_api", "ecr.api")
+            + interface("ecr_dkr", "ecr.dkr")
+            + gateway("s3", "s3", extra="route_table_ids = [aws_vpc.main.default_route_table_id]"),
+            set(),
+        ),
+        "008 a route on an unknown table may be the way out": (
+            "VPCE008",
+            'variable "table" {}\nresource "aws_route" "maybe" {\n  route_table_id = var.table\n'
+            '  destination_cidr_block = "0.0.0.0/0"\n  nat_gateway_id = "nat-1"\n}\n'
+            + route_table("public", '    cidr_block = "0.0.0.0/0"\n    gateway_id = "igw-0123456789abcdef0"')
+            + interface("ecr_api", "ecr.api")
+            + interface("ecr_dkr", "ecr.dkr")
+            + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.public.id]"),
+            set(),
+        ),
+        "008 route table of the endpoints' subnets unknown": (
+            "VPCE008",
+            'variable "table" {}\n' + 'resource "aws_route_table_association" "a" {\n  subnet_id = aws_subnet.a.id\n'
+            "  route_table_id = var.table\n}\n"
+            + interface("ecr_api", "ecr.api")
+            + interface("ecr_dkr", "ecr.dkr")
+            + gateway("s3", "s3", extra="route_table_ids = [aws_route_table.private.id]"),
+            set(),
+        ),
+        # services without private DNS, gateway-capable services
+        "006 dynamodb streams has no private dns": (
+            "VPCE006",
+            interface("streams", "dynamodb-streams").replace("= true", "= false"),
+            set(),
+        ),
+        "002 s3 express one zone has gateway endpoints": ("VPCE002", gateway("s3express", "s3express"), set()),
+        # the default VPC
+        "012 default vpc with dns hostnames omitted": (
+            "VPCE012",
+            'resource "aws_default_vpc" "default" {}\n'
+            + interface("sts", "sts").replace("aws_vpc.main.id", "aws_default_vpc.default.id"),
+            set(),
+        ),
+        "012 default vpc with dns hostnames off": (
+            "VPCE012",
+            'resource "aws_default_vpc" "default" {\n  enable_dns_hostnames = false\n}\n'
+            + interface("sts", "sts").replace("aws_vpc.main.id", "aws_default_vpc.default.id"),
+            {("VPCE012", "aws_vpc_endpoint.sts")},
+        ),
+        # interface endpoints nothing can reach
+        "016 security group admits no https": (
+            "VPCE016",
+            NO_HTTPS_GROUP + closed("sts"),
+            {("VPCE016", "aws_vpc_endpoint.sts")},
+        ),
+        "016 https admitted by a rule resource": (
+            "VPCE016",
+            NO_HTTPS_GROUP + closed("sts") + 'resource "aws_security_group_rule" "https" {\n  type = "ingress"\n'
+            "  security_group_id = aws_security_group.closed.id\n"
+            '  from_port = 443\n  to_port = 443\n  protocol = "tcp"\n  cidr_blocks = ["10.0.0.0/16"]\n}\n',
+            set(),
+        ),
+        "016 an egress rule does not admit https": (
+            "VPCE016",
+            NO_HTTPS_GROUP + closed("sts") + 'resource "aws_security_group_rule" "out" {\n  type = "egress"\n'
+            "  security_group_id = aws_security_group.closed.id\n"
+            '  from_port = 443\n  to_port = 443\n  protocol = "tcp"\n  cidr_blocks = ["0.0.0.0/0"]\n}\n',
+            {("VPCE016", "aws_vpc_endpoint.sts")},
+        ),
+        "016 all traffic admitted by an ingress rule": (
+            "VPCE016",
+            NO_HTTPS_GROUP + closed("sts") + 'resource "aws_vpc_security_group_ingress_rule" "all" {\n'
+            '  security_group_id = aws_security_group.closed.id\n  ip_protocol = "-1"\n'
+            '  cidr_ipv4 = "10.0.0.0/16"\n}\n',
+            set(),
+        ),
+        "016 a rule for an unknown group stays silent": (
+            "VPCE016",
+            'variable "group" {}\n'
+            + NO_HTTPS_GROUP
+            + closed("sts")
+            + 'resource "aws_vpc_security_group_ingress_rule" "https" {\n'
+            '  security_group_id = var.group\n  ip_protocol = "tcp"\n  from_port = 443\n  to_port = 443\n'
+            '  cidr_ipv4 = "10.0.0.0/16"\n}\n',
+            set(),
+        ),
+        "016 a group that is not in the configuration": (
+            "VPCE016",
+            interface("sts", "sts").replace("aws_security_group.endpoints.id", '"sg-0123456789abcdef0"'),
+            set(),
+        ),
+        "016 smtp is not reached over https": ("VPCE016", NO_HTTPS_GROUP + closed("email-smtp"), set()),
+        "016 the declared default group admits nothing": (
+            "VPCE016",
+            DEFAULT_GROUP + without_groups("sts", "sts"),
+            {("VPCE016", "aws_vpc_endpoint.sts")},
+        ),
+        "016 the default group is not declared": ("VPCE016", without_groups("sts", "sts"), set()),
+    }
+)
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_rule_case(tmp_path: Path, case: str) -> None:
     rule_id, terraform, expected = CASES[case]
@@ -447,7 +799,8 @@ def test_message_explains_nat_cost_for_ecr(tmp_path: Path) -> None:
         tmp_path, NETWORK + NAT_TABLE + interface("ecr_api", "ecr.api") + interface("ecr_dkr", "ecr.dkr")
     )
     (ecr,) = [f for f in findings if f.rule_id == "VPCE008"]
-    assert "NAT gateway at $0.045/GB" in ecr.message and ecr.vpc == "aws_vpc.main"
+    assert "every image layer pays the NAT gateway's $0.045/GB data processing" in ecr.message
+    assert ecr.vpc == "aws_vpc.main"
 
 
 def test_message_says_pulls_fail_without_nat(tmp_path: Path) -> None:
@@ -461,8 +814,67 @@ def test_region_prices_follow_service_names(tmp_path: Path) -> None:
     terraform += gateway("s3", "s3", extra="route_table_ids = [aws_route_table.nat_a.id]").replace(
         "us-east-1", "ap-northeast-1"
     )
+    terraform += 'resource "aws_dynamodb_table" "orders" {\n  name = "orders"\n  hash_key = "id"\n}\n'
     (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE013"]
-    assert "$0.062/GB (ap-northeast-1 list price)" in finding.message and "DynamoDB" in finding.message
+    assert "$0.062/GB data processing (ap-northeast-1 list price)" in finding.message
+    assert "DynamoDB" in finding.message and "aws_dynamodb_table.orders" in finding.message
+
+
+def test_prices_are_the_vpc_regions_beside_a_cross_region_endpoint(tmp_path: Path) -> None:
+    """A cross-region endpoint names another region; the NAT is billed where the VPC is."""
+    terraform = (NETWORK + NAT_TABLE).replace("us-east-1", "eu-west-1")
+    terraform += interface("s3_east", "s3", extra='service_region = "us-east-1"').replace(
+        "aws_subnet.a.id, aws_subnet.b.id", "aws_subnet.a.id"
+    )
+    (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE013"]
+    assert "$0.048/GB data processing (eu-west-1 list price)" in finding.message
+
+
+def test_paid_paths_are_worded_by_what_they_cost(tmp_path: Path) -> None:
+    terraform = (
+        NETWORK
+        + NAT_INSTANCE
+        + route_table("nat_instance", '    cidr_block = "0.0.0.0/0"\n    instance_id = aws_instance.nat.id')
+        + route_table("transit", '    cidr_block = "0.0.0.0/0"\n    transit_gateway_id = "tgw-0123456789abcdef0"')
+        + route_table("nat_gateway", '    cidr_block = "0.0.0.0/0"\n    gateway_id = "nat-0123456789abcdef0"')
+    )
+    (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE013"]
+    message = finding.message
+    assert "a NAT gateway (aws_route_table.nat_gateway)" in message
+    assert "a NAT instance (aws_route_table.nat_instance)" in message
+    assert "a Transit Gateway (aws_route_table.transit)" in message
+    assert "pays the NAT gateway's $0.045/GB data processing" in message
+    assert "runs through the NAT instance, taking its bandwidth" in message
+    assert "pays Transit Gateway data processing per GB, and the NAT processing of the central egress VPC" in message
+
+
+def test_the_default_route_table_is_one_table(tmp_path: Path) -> None:
+    """An adopted default table, and routes on it named two other ways, are counted once."""
+    terraform = (
+        NETWORK + 'resource "aws_default_route_table" "main" {\n'
+        "  default_route_table_id = aws_vpc.main.default_route_table_id\n"
+        '  route {\n    cidr_block = "0.0.0.0/0"\n    nat_gateway_id = "nat-1"\n  }\n}\n'
+        + 'resource "aws_route" "peer" {\n  route_table_id = aws_default_route_table.main.id\n'
+        '  destination_cidr_block = "10.9.0.0/16"\n  vpc_peering_connection_id = "pcx-1"\n}\n'
+        + 'resource "aws_route" "vpn" {\n  route_table_id = aws_vpc.main.main_route_table_id\n'
+        '  destination_cidr_block = "192.168.0.0/16"\n  gateway_id = "vgw-1"\n}\n'
+    )
+    (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE013"]
+    assert "a NAT gateway (aws_default_route_table.main) and has" in finding.message
+
+
+def test_central_egress_vpc_judges_only_its_workload_tables(tmp_path: Path) -> None:
+    terraform = (
+        NETWORK + NAT_TABLES + 'resource "aws_route_table_association" "tgw_a" {\n'
+        "  subnet_id      = aws_subnet.a.id\n  route_table_id = aws_route_table.nat_a.id\n}\n"
+        + 'resource "aws_route_table_association" "app_b" {\n'
+        "  subnet_id      = aws_subnet.b.id\n  route_table_id = aws_route_table.nat_b.id\n}\n"
+        + 'resource "aws_ec2_transit_gateway_vpc_attachment" "egress" {\n'
+        '  transit_gateway_id = "tgw-0123456789abcdef0"\n  vpc_id = aws_vpc.main.id\n'
+        "  subnet_ids = [aws_subnet.a.id]\n}\n"
+    )
+    (finding,) = [f for f in findings_of(tmp_path, terraform) if f.rule_id == "VPCE013"]
+    assert "(aws_route_table.nat_b)" in finding.message and "nat_a" not in finding.message
 
 
 def test_private_dns_resource_reaches_the_vpc_dns_rule(tmp_path: Path) -> None:

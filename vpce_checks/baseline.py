@@ -17,6 +17,11 @@ The file is JSON, written in a stable order so that it diffs well under version 
 
 ``file`` is relative to the directory of the baseline file, with ``/`` separators, so the baseline
 matches whatever directory the scan is started from.
+
+An entry may carry ``"until": "YYYY-MM-DD"``, written by hand: it hides its findings through that
+day, and from the next day on they are reported again, saying that the baseline entry expired.
+``--update-baseline`` keeps the ``until`` of every entry it records again, so re-recording does not
+renew a deadline.
 """
 
 from __future__ import annotations
@@ -24,11 +29,13 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import PurePath
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from vpce_checks.core.findings import Finding
+from vpce_checks.core.model import parse_until
 
 VERSION = 1
 TOOL = "vpce-checks"
@@ -43,29 +50,37 @@ class BaselineError(Exception):
 
 @dataclass(frozen=True)
 class Baseline:
-    """A baseline file's recorded keys, each with how often it was recorded."""
+    """A baseline file's recorded keys, each with how often it was recorded and until when."""
 
     path: str
     keys: Counter[Key]
+    until: dict[Key, date] = field(default_factory=dict)
+    """The last day each key with an ``until`` is hidden."""
 
 
 @dataclass(frozen=True)
 class Filtered:
-    """The findings a baseline lets through, and how many it hid."""
+    """The findings a baseline lets through, how many it hid, and how many it no longer hides (expired)."""
 
     findings: list[Finding]
     hidden: int
+    expired: int = 0
 
 
-def write_baseline(path: str, findings: Sequence[Finding]) -> int:
-    """Record the unsuppressed ``findings`` in the baseline file at ``path``; returns how many."""
+def write_baseline(path: str, findings: Sequence[Finding], until: Mapping[Key, date] | None = None) -> int:
+    """Record the unsuppressed ``findings`` in the baseline file at ``path``; returns how many.
+
+    ``until`` (from the baseline being replaced) gives the entries that keep a deadline.
+    """
+    until = until or {}
     keys = Counter(_key(finding, _base(path)) for finding in findings if not finding.suppressed)
-    entries = [
-        {"rule_id": rule_id, "file": file, "address": address, "count": count}
-        for (rule_id, file, address), count in sorted(
-            keys.items(), key=lambda item: (item[0][1], item[0][0], item[0][2])
-        )
-    ]
+    entries: list[dict[str, Any]] = []
+    for key, count in sorted(keys.items(), key=lambda item: (item[0][1], item[0][0], item[0][2])):
+        rule_id, file, address = key
+        entry: dict[str, Any] = {"rule_id": rule_id, "file": file, "address": address, "count": count}
+        if key in until:
+            entry["until"] = until[key].isoformat()
+        entries.append(entry)
     document = {"version": VERSION, "tool": TOOL, "findings": entries}
     try:
         with open(path, "w", encoding="utf-8") as handle:
@@ -98,26 +113,45 @@ def read_baseline(path: str) -> Baseline:
     if not isinstance(document["findings"], list):
         raise BaselineError(f'{path}: not a vpce-checks baseline ("findings" must be a list)')
     keys: Counter[Key] = Counter()
+    until: dict[Key, date] = {}
     for index, entry in enumerate(document["findings"]):
-        keys[_entry_key(path, index, entry)] += entry["count"]
-    return Baseline(path, keys)
+        key = _entry_key(path, index, entry)
+        keys[key] += entry["count"]
+        if "until" in entry:
+            day = parse_until(entry["until"]) if isinstance(entry["until"], str) else None
+            if day is None:
+                raise BaselineError(
+                    f"{path}: findings[{index}].until: expected a date YYYY-MM-DD, got {entry['until']!r}"
+                )
+            until[key] = day
+    return Baseline(path, keys, until)
 
 
-def apply_baseline(findings: Sequence[Finding], baseline: Baseline) -> Filtered:
+def apply_baseline(findings: Sequence[Finding], baseline: Baseline, today: date | None = None) -> Filtered:
     """Drop the unsuppressed ``findings`` recorded in ``baseline``, copy for copy.
 
     Suppressed findings are kept: they are reported as suppressed whatever the baseline says.
+    An entry whose ``until`` is before ``today`` (default: the real today) hides nothing: its
+    findings are kept, their messages saying that the baseline entry expired.
     """
+    today = today or date.today()
     remaining = Counter(baseline.keys)
     base = _base(baseline.path)
     kept = []
+    expired = 0
     for finding in findings:
         key = _key(finding, base)
         if not finding.suppressed and remaining[key] > 0:
+            until = baseline.until.get(key)
+            if until is not None and today > until:
+                expired += 1
+                message = f"{finding.message} (its baseline entry in {baseline.path} expired on {until})"
+                kept.append(replace(finding, message=message))
+                continue
             remaining[key] -= 1
             continue
         kept.append(finding)
-    return Filtered(kept, len(findings) - len(kept))
+    return Filtered(kept, len(findings) - len(kept), expired)
 
 
 def _base(path: str) -> str:

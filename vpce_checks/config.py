@@ -18,12 +18,14 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path, PurePath
 from typing import Any, Sequence
 
 import yaml
 
 from vpce_checks.core.findings import Severity
+from vpce_checks.core.model import parse_until, split_until
 from vpce_checks.core.registry import Rule, find_rule
 
 if sys.version_info >= (3, 11):
@@ -49,6 +51,9 @@ class Config:
 
     Rule keys are resolved to rule IDs; ``exclude`` and ``baseline`` are resolved against
     ``root``, the directory of the file (or the current directory when there is no file).
+    An ``ignore`` entry may end with ``:until=YYYY-MM-DD`` (after an optional reason:
+    ``VPCE013:proxy on purpose:until=2027-03-31``); ``ignore_until`` holds those dates, and
+    :meth:`ignored` leaves out the entries that have expired.
     """
 
     source: str | None = None
@@ -59,6 +64,23 @@ class Config:
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
     baseline: str | None = None
+    ignore_until: dict[str, date] = field(default_factory=dict)
+    """Rule ID → the last day its ``ignore`` entry holds."""
+
+    def ignored(self, today: date) -> tuple[str, ...] | None:
+        """The ``ignore`` rule IDs still in force on ``today`` (None when the file has no ``ignore``)."""
+        if self.ignore is None:
+            return None
+        return tuple(rule_id for rule_id in self.ignore if rule_id not in self.expired_ignores(today))
+
+    def expired_ignores(self, today: date) -> dict[str, str]:
+        """Rule ID → what to tell the user, for each ``ignore`` entry whose ``until`` day has passed."""
+        where = self.source or "the configuration"
+        return {
+            rule_id: f"ignored in {where} until {until}: expired"
+            for rule_id, until in self.ignore_until.items()
+            if today > until
+        }
 
     def is_excluded(self, path: str) -> bool:
         """Whether ``path`` (a file or directory, relative to the current directory) is excluded.
@@ -220,7 +242,18 @@ def _validate(path: str, raw: dict[str, Any], lines: dict[str, int]) -> Config:
     if "select" in raw:
         config = replace(config, select=rule_ids("select", strings("select")))
     if "ignore" in raw:
-        config = replace(config, ignore=rule_ids("ignore", strings("ignore")))
+        names, until = [], {}
+        for entry in strings("ignore"):
+            name, _, rest = entry.partition(":")
+            names.append(name)
+            written = split_until(rest)[1] if rest else None
+            if written is not None:
+                day = parse_until(written)
+                if day is None:
+                    raise fail("ignore", f"{entry}: until={written} is not a date YYYY-MM-DD")
+                until[name] = day
+        ids = rule_ids("ignore", names)
+        config = replace(config, ignore=ids, ignore_until={ids[names.index(name)]: day for name, day in until.items()})
     if "severity" in raw:
         table = raw["severity"]
         if not isinstance(table, dict):

@@ -13,24 +13,38 @@ from vpce_checks.core.engine import Outcome, analyze, outcomes
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
 from vpce_checks.core.registry import Rule, relevant_resource_types
-from vpce_checks.loader.discover import module_directories
+from vpce_checks.loader.discover import discover
+from vpce_checks.loader.files import configuration_files
 from vpce_checks.loader.module import LoadOptions, load_directory
 from vpce_checks.loader.preparse import Settings, preparse
 from vpce_checks.loader.syntax import Limits, forget_provided, prepare_on_demand, set_limits
 
+Progress = Callable[[int, int], None]
+"""Told ``(done, total)`` after each module directory is scanned."""
+
 
 @dataclass
 class ScanResult:
-    """What a scan found, how many root modules it read, and what it skipped (notes).
+    """What a scan found, how much it read, and what it skipped or could not judge (notes).
 
-    ``outcomes`` (every rule's verdict per resource, as checkov reports them) is filled only when
-    asked for.
+    ``modules`` counts the root modules, ``files`` the Terraform files read (those of the modules
+    they call included, each file once), ``excluded`` the module directories left out by
+    ``exclude``. ``outcomes`` (every rule's verdict per resource, as checkov reports them) is
+    filled only when asked for. ``views``, what a view builder made of each root module (in scan order),
+    is filled only when asked for too.
     """
 
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     modules: int = 0
+    files: int = 0
+    excluded: int = 0
     notes: list[Problem] = field(default_factory=list)
+    views: list[object] = field(default_factory=list)
+
+
+ViewBuilder = Callable[[Configuration, list[Finding]], object]
+"""Called per root module with its model and findings, in the process that scanned it (so: picklable)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,9 @@ class _DirectoryScan:
     findings: list[Finding]
     outcomes: list[Outcome]
     notes: list[Problem]
+    files: set[str]
+    """Real paths of the Terraform files of this directory and of the module directories it calls."""
+    view: object = None
 
 
 def scan_paths(
@@ -64,51 +81,85 @@ def scan_paths(
     parsing: ParseOptions | None = None,
     exclude: Callable[[str], bool] | None = None,
     with_outcomes: bool = False,
+    progress: Progress | None = None,
+    view: ViewBuilder | None = None,
 ) -> ScanResult:
     """Scan every root module under ``paths``; a module that cannot be read is reported, not fatal.
 
     A directory that another scanned directory calls as a module is analysed through its callers
     (with their inputs), not again on its own. A directory for which ``exclude`` returns true is
     not scanned. Directories are independent, so with ``parsing.jobs`` > 1 they are scanned in that
-    many processes; the result is the same, in the same order, as in one process.
+    many processes; the result is the same, in the same order, as in one process. ``progress`` is
+    told after each directory how many of them are done. ``view``, when given, is called on each
+    root module's model (see :data:`ViewBuilder`).
     """
     parsing = parsing or ParseOptions()
+    result = ScanResult()
     directories: list[str] = []
     seen: set[str] = set()
     for path in paths:
-        for directory in module_directories(path):
+        discovery = discover(path)
+        result.notes.extend(discovery.notes)
+        for directory in discovery.directories:
             real = os.path.realpath(directory)
-            if real not in seen and not (exclude is not None and exclude(directory)):
-                seen.add(real)
+            if real in seen:
+                continue
+            seen.add(real)
+            if exclude is not None and exclude(directory):
+                result.excluded += 1
+            else:
                 directories.append(directory)
-    arguments = [(directory, list(rules), options, parsing, with_outcomes) for directory in directories]
+    arguments = [(directory, list(rules), options, parsing, with_outcomes, view) for directory in directories]
+    scans: list[_DirectoryScan] = []
     if parsing.jobs > 1 and len(directories) > 1:
         chunk = max(1, len(directories) // (16 * parsing.jobs))
         with ProcessPoolExecutor(max_workers=parsing.jobs) as pool:
-            scans = list(pool.map(_scan_directory, *zip(*arguments, strict=True), chunksize=chunk))
+            for scan in pool.map(_scan_directory, *zip(*arguments, strict=True), chunksize=chunk):
+                scans.append(scan)
+                _report(progress, len(scans), len(arguments))
     else:
-        scans = [_scan_directory(*item) for item in arguments]
+        for item in arguments:
+            scans.append(_scan_directory(*item))
+            _report(progress, len(scans), len(arguments))
     called = set().union(*(scan.calls - {scan.real} for scan in scans))
-    result = ScanResult()
     findings: set[Finding] = set()
+    files: set[str] = set()
     for scan in scans:
+        files |= scan.files
         if scan.real in called:
             continue
         result.modules += 1
         result.notes.extend(scan.notes)
         findings.update(scan.findings)
         result.outcomes.extend(scan.outcomes)
+        if view is not None:
+            result.views.append(scan.view)
+    result.files = len(files)
     result.findings = sorted(findings, key=lambda finding: finding.sort_key)
     return result
 
 
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
 def _scan_directory(
-    directory: str, rules: list[Rule], options: LoadOptions | None, parsing: ParseOptions, with_outcomes: bool
+    directory: str,
+    rules: list[Rule],
+    options: LoadOptions | None,
+    parsing: ParseOptions,
+    with_outcomes: bool,
+    view: ViewBuilder | None = None,
 ) -> _DirectoryScan:
     """One directory as a root module, in a worker process or not."""
     config, found = scan_root(directory, rules, options, parsing)
     verdicts = outcomes(config, rules, found) if with_outcomes else []
-    return _DirectoryScan(os.path.realpath(directory), config.module_directories, found, verdicts, config.notes)
+    real = os.path.realpath(directory)
+    notes = config.notes + _unjudged(config)
+    files = _terraform_files({real} | config.module_directories)
+    built = view(config, found) if view is not None else None
+    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files, built)
 
 
 def scan_root(
@@ -133,6 +184,31 @@ def scan_root(
         prepare_on_demand(None)
         forget_provided()
     return config, found
+
+
+def _unjudged(config: Configuration) -> list[Problem]:
+    """A note when a module's problems (VPCE000) keep the rules that judge a whole VPC silent.
+
+    Those rules reason about what a VPC lacks, and an unreadable file may hold exactly that, so
+    the core does not judge them (see ``Network.vpcs``); the user should know the silence is not a pass.
+    """
+    if not config.problems:
+        return []
+    first = PurePath(config.problems[0].location.file)
+    shown = first.name if first.parent == PurePath(config.directory) else first.as_posix()
+    message = (
+        f"the rules that judge a whole VPC were not run for this module, because of the VPCE000 finding in {shown}"
+    )
+    return [Problem(message, Location(config.directory, 0, 0))]
+
+
+def _terraform_files(directories: set[str]) -> set[str]:
+    files: set[str] = set()
+    for directory in directories:
+        with contextlib.suppress(OSError):
+            chosen = configuration_files(os.listdir(directory))
+            files.update(os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides])
+    return files
 
 
 def _load(directory: str, options: LoadOptions | None) -> Configuration:

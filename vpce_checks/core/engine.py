@@ -38,7 +38,7 @@ def analyze(config: Configuration, rules: Sequence[Rule] | None = None) -> list[
     findings = set()
     for item in all_rules() if rules is None else rules:
         for found in item.check(network):
-            reason = _suppression_reason(item, suppressions.get(found.address, ()))
+            suppression = _suppression(item, suppressions.get(found.address, ()))
             findings.add(
                 Finding(
                     rule_id=item.id,
@@ -50,17 +50,18 @@ def analyze(config: Configuration, rules: Sequence[Rule] | None = None) -> list[
                     end_line=found.location.end_line,
                     address=found.address,
                     vpc=found.vpc,
-                    suppressed=reason is not None,
-                    suppression_reason=reason,
+                    suppressed=suppression is not None,
+                    suppression_reason=suppression.reason if suppression else None,
+                    suppression_until=suppression.until if suppression else None,
                 )
             )
     return sorted(findings, key=lambda finding: finding.sort_key)
 
 
-def _suppression_reason(item: Rule, suppressions: Sequence[Suppression]) -> str | None:
+def _suppression(item: Rule, suppressions: Sequence[Suppression]) -> Suppression | None:
     for suppression in suppressions:
         if suppression.rule.upper() == item.id or suppression.rule == item.slug:
-            return suppression.reason
+            return suppression
     return None
 
 

@@ -32,7 +32,8 @@ class Finding:
     """One problem found at one place.
 
     ``address`` is the resource instance the finding is about (empty for a file that could not be
-    parsed); ``vpc`` is the VPC address for rules that judge a whole VPC.
+    parsed); ``vpc`` is the VPC address for rules that judge a whole VPC. A suppressed finding
+    carries the suppression's reason and, when it has one, its ``until`` date text.
     """
 
     rule_id: str
@@ -46,6 +47,8 @@ class Finding:
     vpc: str | None = None
     suppressed: bool = False
     suppression_reason: str | None = None
+    suppression_until: str | None = None
+    """The ``until=`` date text of the suppression (as written), when it has one."""
 
     @property
     def sort_key(self) -> tuple[str, int, str, str, str]:

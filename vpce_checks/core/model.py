@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import Mapping, Sequence
 
@@ -25,27 +26,59 @@ class Location:
 
 @dataclass(frozen=True)
 class Suppression:
-    """An inline ``skip`` comment inside a resource block: which rule (ID or slug) and why."""
+    """An inline ``skip`` comment inside a resource block: which rule (ID or slug), why, and until when.
+
+    ``until`` is the date text of a trailing ``:until=YYYY-MM-DD`` as written (None when there is
+    none); :func:`parse_until` reads it. Whether it has passed is for the caller to say, since only
+    the caller knows today's date.
+    """
 
     rule: str
     reason: str
     line: int
+    until: str | None = None
 
 
 _SUPPRESSION = re.compile(r"(?:#|//)\s*(checkov|vpce-checks):skip=([A-Za-z0-9_\-]+)(?::[ \t]*([^\n]*))?", re.IGNORECASE)
+_UNTIL = re.compile(r"(?:^|:)[ \t]*until=([^\s:]*)[ \t]*$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NO_REASON = "no reason given"
+
+
+def split_until(text: str) -> tuple[str, str | None]:
+    """Split ``reason:until=2027-03-31`` into the reason and the date text (None without ``until=``).
+
+    The same grammar serves skip comments, the configuration's ``ignore`` entries and baselines:
+    ``until=`` comes last, after an optional reason.
+    """
+    match = _UNTIL.search(text)
+    if match is None:
+        return text.strip(), None
+    return text[: match.start()].strip(), match.group(1)
+
+
+def parse_until(text: str) -> date | None:
+    """The date of an ``until=`` text written as ``YYYY-MM-DD``; None when it is not such a date."""
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def find_suppressions(lines: Sequence[str], first_line: int) -> list[Suppression]:
     """The ``#checkov:skip=ID:reason`` and ``# vpce-checks:skip=ID:reason`` comments in a block's lines.
 
-    ``lines`` are the block's source lines, the first of them being line ``first_line``. Every front
-    end reads suppressions through this function, so they mean the same everywhere.
+    ``lines`` are the block's source lines, the first of them being line ``first_line``. A reason
+    may end with ``:until=YYYY-MM-DD``: the suppression holds through that day. Every front end
+    reads suppressions through this function, so they mean the same everywhere.
     """
     found = []
     for offset, line in enumerate(lines):
         for match in _SUPPRESSION.finditer(line):
-            reason = (match.group(3) or "").strip() or "no reason given"
-            found.append(Suppression(match.group(2), reason, first_line + offset))
+            reason, until = split_until(match.group(3) or "")
+            found.append(Suppression(match.group(2), reason or NO_REASON, first_line + offset, until))
     return found
 
 

@@ -1,19 +1,23 @@
-"""What a configuration says about its network: endpoints, their attachments, VPCs, AZs and NAT.
+"""What a configuration says about its network: endpoints, their attachments, VPCs, AZs and egress.
 
 Rules read this view rather than raw attributes, so that provider defaults, association resources
 and unknown values are interpreted in one place. Wherever a fact cannot be known, the view says
-None (or ``complete=False``) and the rules stay silent.
+None (or ``complete=False``) and the rules stay silent. Route tables and their default routes are
+read by :mod:`vpce_checks.core.routing`, security groups by :mod:`vpce_checks.core.security_groups`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from vpce_checks.core.model import Configuration, Resource
 from vpce_checks.core.prices import RegionPrices, prices_for
+from vpce_checks.core.routing import PAID, ROUTING_RESOURCE_TYPES, SUBNET_TYPES, VPC_TYPES, Egress, RouteTable, Routing
+from vpce_checks.core.security_groups import SECURITY_GROUP_RESOURCE_TYPES, Group, SecurityGroups
 from vpce_checks.core.services import GATEWAY_SERVICES, Service, parse_service_name
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_bool, as_list, describe
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_bool, as_list
 
 ENDPOINT = "aws_vpc_endpoint"
 ASSOCIATIONS = {
@@ -23,22 +27,35 @@ ASSOCIATIONS = {
     "aws_vpc_endpoint_security_group_association": ("security_groups", "security_group_id"),
 }
 INLINE = {"route_tables": "route_table_ids", "subnets": "subnet_ids", "security_groups": "security_group_ids"}
-ANYWHERE = "0.0.0.0/0"
+NOT_SERVICE_TYPES = ("GatewayLoadBalancer", "Resource", "ServiceNetwork")
+"""Endpoint types that never serve an AWS service by name (appliances, VPC Lattice resources)."""
+KINDS = {
+    "Gateway": "Gateway endpoint",
+    "Interface": "Interface endpoint",
+    "GatewayLoadBalancer": "Gateway Load Balancer endpoint",
+    "Resource": "Resource endpoint",
+    "ServiceNetwork": "service network endpoint",
+}
+DYNAMODB_TABLES = ("aws_dynamodb_table", "aws_dynamodb_global_table")
+POLICIES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
 VIEW_RESOURCE_TYPES = frozenset(
     {
         ENDPOINT,
         *ASSOCIATIONS,
-        "aws_vpc",
-        "aws_subnet",
-        "aws_route_table",
-        "aws_default_route_table",
-        "aws_route",
+        *ROUTING_RESOURCE_TYPES,
+        *SECURITY_GROUP_RESOURCE_TYPES,
+        *DYNAMODB_TABLES,
+        *POLICIES,
         "aws_vpc_endpoint_private_dns",
         "aws_route53_zone",
     }
 )
-"""Every resource type this view reads. A front end may skip parsing resources of other types
-(unless something it keeps refers to them); a test fails when the view reads a type not listed."""
+"""Every resource type this view reads by type. A front end may skip parsing resources of other
+types unless something it keeps refers to them (so resources reached only through references,
+such as security groups, NAT instances and network interfaces, are always there); a test fails
+when the view reads a type not listed."""
+
+_AZ = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d+)[a-z]$")
 
 
 @dataclass
@@ -47,10 +64,12 @@ class Attachment:
 
     ``items`` holds what is known to be attached (each a ResourceRef, a literal ID, or an unknown
     item of a known list); ``complete`` is False when more may be attached than can be seen.
+    ``associations`` are the association resources that add to it.
     """
 
     items: list[Value] = field(default_factory=list)
     complete: bool = True
+    associations: list[Resource] = field(default_factory=list)
 
     @property
     def certainly_empty(self) -> bool:
@@ -84,11 +103,45 @@ class Endpoint:
         return self.resource.address
 
     @property
-    def label(self) -> str:
-        """The service as messages name it (``ecr.dkr``), or the written ``service_name``."""
+    def names_service(self) -> bool:
+        """False for an endpoint that serves no AWS service by name.
+
+        That is one with no ``service_name``, or a Gateway Load Balancer, Resource or service
+        network endpoint.
+        """
+        return self.type not in NOT_SERVICE_TYPES and self.resource.get("service_name") is not None
+
+    @property
+    def service_phrase(self) -> str | None:
+        """Its service as messages name it (``ecr.api``, ``the endpoint service …``).
+
+        None when it cannot be known, or when the endpoint names no service.
+        """
+        written = self.resource.get("service_name")
         if self.service.name:
             return self.service.name
-        return describe(self.resource.get("service_name"))
+        if self.service.custom:
+            if isinstance(written, str):
+                return f"the endpoint service {written}"
+            return "an endpoint service of another account"
+        if isinstance(written, str) and written:
+            return written
+        return None
+
+    @property
+    def description(self) -> str:
+        """The endpoint as messages name it, never showing an unknown value.
+
+        ``Interface endpoint for ecr.api``, ``Gateway endpoint whose service is not known
+        statically``, ``Resource endpoint``.
+        """
+        kind = KINDS.get(self.type or "", "VPC endpoint")
+        phrase = self.service_phrase
+        if phrase is not None:
+            return f"{kind} for {phrase}"
+        if self.resource.get("service_name") is None:
+            return kind
+        return f"{kind} whose service is not known statically"
 
     @property
     def is_interface(self) -> bool:
@@ -101,6 +154,49 @@ class Endpoint:
         return self.type == "Gateway"
 
     @property
+    def region(self) -> str | None:
+        """The region of the service it reaches: ``service_region`` when written, else the service name's."""
+        if self.resource.has("service_region") and self.resource.get("service_region") is not None:
+            value = self.resource.get("service_region")
+            return value if isinstance(value, str) else None
+        return self.service.region
+
+    @property
+    def region_key(self) -> str | None:
+        """Equal for two endpoints whose services are in the same region, else None when unknown.
+
+        Two regions that come from the same unknown input (``var.region``) are the same region.
+        """
+        if self.region is not None:
+            return self.region
+        if self.resource.has("service_region") and self.resource.get("service_region") is not None:
+            value = self.resource.get("service_region")
+            return f"unknown:{value.origin}" if isinstance(value, Unknown) and value.origin else None
+        if isinstance(self.resource.get("service_name"), str):
+            return ""  # a global service (com.amazonaws.iam): no region at all
+        return f"unknown:{self.service.region_origin}" if self.service.region_origin else None
+
+    @property
+    def inbound_only_dns(self) -> bool | None:
+        """``dns_options.private_dns_only_for_inbound_resolver_endpoint`` (default false); None when unknown.
+
+        When true, the endpoint's private DNS answers only queries from on-premises through an
+        inbound Resolver endpoint; inside the VPC, the service's name resolves to the Gateway endpoint.
+        """
+        options = as_list(self.resource.get("dns_options"))
+        if options is None:
+            return None
+        flags: list[bool | None] = []
+        for item in options:
+            if not isinstance(item, dict):
+                return None
+            value = item.get("private_dns_only_for_inbound_resolver_endpoint")
+            flags.append(False if value is None else as_bool(value))
+        if None in flags:
+            return None
+        return any(flags)
+
+    @property
     def impossible_gateway(self) -> bool:
         """True for a Gateway endpoint of a service that has none (VPCE002's case).
 
@@ -111,27 +207,33 @@ class Endpoint:
             self.service.custom or (self.service.name is not None and self.service.name not in GATEWAY_SERVICES)
         )
 
-    def could_serve(self, service: str, endpoint_type: str | None = None) -> bool:
-        """False only when it certainly does not serve ``service`` as ``endpoint_type``.
+    def could_serve(self, service: str, endpoint_type: str | None = None, region: str | None = None) -> bool:
+        """False only when it certainly does not serve ``service`` as ``endpoint_type`` in ``region``.
 
-        An endpoint that may not exist, or whose service or type is unknown, could.
+        An endpoint that may not exist, or whose service, type or region is unknown, could. One of
+        a type that serves no AWS service by name never does.
         """
+        if not self.names_service:
+            return False
         name_could = self.service.name == service or (self.service.name is None and not self.service.custom)
         type_could = endpoint_type is None or self.type is None or self.type == endpoint_type
-        return name_could and type_could
+        region_could = region is None or self.region is None or self.region == region
+        return name_could and type_could and region_could
 
-    def serves(self, service: str, endpoint_type: str | None = None) -> bool:
-        """True when it certainly exists and serves ``service`` (as ``endpoint_type`` if given)."""
+    def serves(self, service: str, endpoint_type: str | None = None, region: str | None = None) -> bool:
+        """True when it certainly exists and serves ``service`` (as ``endpoint_type``, in ``region``, if given)."""
         return (
             self.resource.certain
+            and self.names_service
             and self.service.name == service
             and (endpoint_type is None or self.type == endpoint_type)
+            and (region is None or self.region is None or self.region == region)
         )
 
 
 @dataclass
 class Vpc:
-    """A VPC declared in the configuration, with what is known to sit in it.
+    """A VPC declared in the configuration (``aws_vpc`` or ``aws_default_vpc``), with what sits in it.
 
     ``judged`` is True when the rules may rely on absences in this VPC at all: the VPC certainly
     exists and every file of the module could be read. ``strays`` are the configuration's endpoints
@@ -141,10 +243,15 @@ class Vpc:
     resource: Resource
     endpoints: list[Endpoint] = field(default_factory=list)
     strays: list[Endpoint] = field(default_factory=list)
-    nat_route_tables: list[Resource] = field(default_factory=list)
+    egress_route_tables: list[RouteTable] = field(default_factory=list)
+    """Route tables of this VPC's own workload subnets whose default route costs money: to a NAT
+    gateway, a NAT instance or a Transit Gateway. Tables that serve only Transit Gateway attachment
+    or firewall subnets (a central egress or inspection VPC) are not among them."""
     nat_unknown: bool = False
-    """True when some route table's routes cannot be read, so NAT use is not known for sure."""
+    """True when some route table's default route cannot be read, so egress is not known for sure."""
     judged: bool = True
+    region: str | None = None
+    """The VPC's region, from its subnets' AZ names or its endpoints' service names."""
 
     @property
     def address(self) -> str:
@@ -152,27 +259,28 @@ class Vpc:
         return self.resource.address
 
     @property
+    def nat_route_tables(self) -> list[RouteTable]:
+        """The workload route tables that send ``0.0.0.0/0`` to a NAT gateway."""
+        return [table for table in self.egress_route_tables if table.egress == Egress.NAT_GATEWAY]
+
+    @property
     def candidates(self) -> list[Endpoint]:
         """Every endpoint that is or may be in this VPC."""
         return [*self.endpoints, *self.strays]
 
-    def lacks(self, service: str, endpoint_type: str | None = None) -> bool:
-        """True when no endpoint for ``service`` (of ``endpoint_type``) can be in this VPC."""
-        return self.judged and not any(endpoint.could_serve(service, endpoint_type) for endpoint in self.candidates)
+    def lacks(self, service: str, endpoint_type: str | None = None, region: str | None = None) -> bool:
+        """True when no endpoint for ``service`` (of ``endpoint_type``, in ``region``) can be in this VPC."""
+        return self.judged and not any(
+            endpoint.could_serve(service, endpoint_type, region) for endpoint in self.candidates
+        )
 
     def has_endpoint(self, service: str, endpoint_type: str | None = None) -> bool:
         """True when an endpoint for ``service`` (of ``endpoint_type``) certainly exists here."""
         return any(endpoint.serves(service, endpoint_type) for endpoint in self.endpoints)
 
-    def endpoints_for(self, service: str) -> list[Endpoint]:
-        """The endpoints that certainly exist here and serve ``service``."""
-        return [endpoint for endpoint in self.endpoints if endpoint.serves(service)]
-
-    @property
-    def region(self) -> str | None:
-        """The region its endpoints' service names agree on, if any say."""
-        regions = {endpoint.service.region for endpoint in self.endpoints if endpoint.service.region}
-        return regions.pop() if len(regions) == 1 else None
+    def endpoints_for(self, service: str, region: str | None = None) -> list[Endpoint]:
+        """The endpoints that certainly exist here and serve ``service`` (in ``region``, if given)."""
+        return [endpoint for endpoint in self.endpoints if endpoint.serves(service, region=region)]
 
 
 class Network:
@@ -180,6 +288,16 @@ class Network:
 
     def __init__(self, config: Configuration) -> None:
         self.config = config
+
+    @cached_property
+    def routing(self) -> Routing:
+        """The configuration's route tables, their default routes and subnets."""
+        return Routing(self.config, self.vpc_key)
+
+    @cached_property
+    def security(self) -> SecurityGroups:
+        """The configuration's security groups and their inbound rules."""
+        return SecurityGroups(self.config, self.vpc_key)
 
     @cached_property
     def endpoints(self) -> list[Endpoint]:
@@ -207,7 +325,8 @@ class Network:
         readable = not self.config.problems and self.config.complete
         vpcs = {
             resource.address: Vpc(resource, judged=resource.certain and readable)
-            for resource in self.config.of_type("aws_vpc")
+            for kind in VPC_TYPES
+            for resource in self.config.of_type(kind)
         }
         strays = [
             endpoint for endpoint in self.endpoints if endpoint.vpc is None or endpoint.vpc.startswith("unknown:")
@@ -217,37 +336,69 @@ class Network:
         for endpoint in self.endpoints:
             if endpoint.vpc in vpcs:
                 vpcs[endpoint.vpc].endpoints.append(endpoint)
-        nat_routes = self._nat_routes_by_table()
-        for table, key in self._route_tables():
-            if key not in vpcs:
-                if key is None or key.startswith("unknown:"):
+        routing = self.routing
+        for table in routing.tables.values():
+            if table.vpc not in vpcs:
+                unplaced = table.vpc is None or table.vpc.startswith("unknown:")
+                if unplaced and table.egress not in (Egress.NONE, Egress.INTERNET_GATEWAY, Egress.OTHER):
                     for vpc in vpcs.values():
                         vpc.nat_unknown = True  # this table, maybe with a NAT route, may be in any VPC
                 continue
-            vpc = vpcs[key]
-            sends_to_nat = _routes_to_nat(table.get("route")) if table.has("route") else False
-            sends_to_nat = sends_to_nat or nat_routes.get(table.address, False)
-            if sends_to_nat is None or not table.certain:
+            vpc = vpcs[table.vpc]
+            egress = table.egress
+            if egress is None:
                 vpc.nat_unknown = True
-            elif sends_to_nat:
-                vpc.nat_route_tables.append(table)
-        if nat_routes.get("", False) is None:
-            for vpc in vpcs.values():
-                vpc.nat_unknown = True
+            elif egress in PAID:
+                # A NAT route that only Transit Gateway attachment or firewall subnets use carries
+                # other VPCs' traffic; a route to a Transit Gateway carries this VPC's own.
+                transit = False if egress == Egress.TRANSIT_GATEWAY else routing.transit_only(table)
+                if transit is None:
+                    vpc.nat_unknown = True
+                elif not transit:
+                    vpc.egress_route_tables.append(table)
+        for vpc in vpcs.values():
+            vpc.nat_unknown = vpc.nat_unknown or routing.unplaced
+            vpc.region = self.region(vpc.address)
         return vpcs
 
-    def _route_tables(self) -> list[tuple[Resource, str | None]]:
-        """Route tables with their VPC keys; a default route table belongs to the VPC it names."""
-        tables = [(table, self.vpc_key(table.get("vpc_id"))) for table in self.config.of_type("aws_route_table")]
-        for table in self.config.of_type("aws_default_route_table"):
-            owner = table.get("default_route_table_id")
-            key = (
-                owner.address
-                if isinstance(owner, ResourceRef) and owner.attribute == "default_route_table_id"
-                else None
-            )
-            tables.append((table, key))
-        return tables
+    def region(self, vpc_key: str) -> str | None:
+        """The region of the VPC with key ``vpc_key``, declared or not; None when it cannot be known.
+
+        Its subnets' AZ names agree on it, else its endpoints' service names do. Cross-region
+        endpoints (``service_region``) reach another region and say nothing of the VPC's own.
+        """
+        regions = set(self._subnet_regions.get(vpc_key, ()))
+        if not regions:
+            regions = {
+                endpoint.service.region
+                for endpoint in self.endpoints
+                if endpoint.vpc == vpc_key and endpoint.service.region and not endpoint.resource.has("service_region")
+            }
+        return regions.pop() if len(regions) == 1 else None
+
+    @cached_property
+    def _subnet_regions(self) -> dict[str, set[str]]:
+        """VPC key -> the regions its subnets' AZ names are in."""
+        regions: dict[str, set[str]] = {}
+        for kind in SUBNET_TYPES:
+            for subnet in self.config.of_type(kind):
+                zone = subnet.get("availability_zone")
+                match = _AZ.match(zone) if isinstance(zone, str) else None
+                vpc = self.routing.subnet_vpc(subnet.address) if match else None
+                if match and vpc is not None:
+                    regions.setdefault(vpc, set()).add(match.group(1))
+        return regions
+
+    def cross_region(self, endpoint: Endpoint) -> str | None:
+        """The region a cross-region endpoint reaches, when it certainly differs from its VPC's; else None.
+
+        The endpoint itself sits in its VPC's region, and is billed there (AWS PrivateLink pricing,
+        "Cross-Region connectivity": standard hourly and data processing charges, plus
+        inter-Region data transfer).
+        """
+        home = self.region(endpoint.vpc) if endpoint.vpc is not None else None
+        reached = endpoint.region
+        return reached if home is not None and reached is not None and reached != home else None
 
     def same_vpc(self, endpoint: Endpoint) -> list[Endpoint]:
         """The other endpoints certainly in the same VPC as ``endpoint`` (same VPC key)."""
@@ -282,22 +433,30 @@ class Network:
             labels = name.lower().rstrip(".").split(".")
             if len(labels) < 4 or labels[-2:] != ["amazonaws", "com"]:
                 continue
-            if service.region is not None and labels[-3] != service.region:
+            if endpoint.region is not None and labels[-3] != endpoint.region:
                 continue
             if sorted(labels[:-3]) == sorted(service.name.split(".")):
                 return True
         return False
 
     def prices(self, vpc: Vpc) -> RegionPrices:
-        """List prices for a VPC's region: from its endpoints' service names, else the provider's."""
+        """List prices for a VPC's region (where its NAT and endpoints are billed), else the provider's."""
+        return self.prices_at(vpc.address)
+
+    def prices_at(self, vpc_key: str) -> RegionPrices:
+        """List prices where the VPC with key ``vpc_key`` (declared or not) is billed.
+
+        Its region (:meth:`region`), else the provider's. Every endpoint of the VPC is billed
+        there, cross-region ones too.
+        """
         provider_region = self.config.region if isinstance(self.config.region, str) else None
-        return prices_for(vpc.region or provider_region)
+        return prices_for(self.region(vpc_key) or provider_region)
 
     def vpc_key(self, value: Value) -> str | None:
         """A key that is equal for two endpoints in the same VPC, or None when nothing is known.
 
-        An ``aws_vpc`` of the configuration is keyed by its address; a literal ID by itself; an
-        unknown input by where it comes from, since two ``var.vpc_id`` are the same VPC.
+        An ``aws_vpc`` or ``aws_default_vpc`` of the configuration is keyed by its address; a literal
+        ID by itself; an unknown input by where it comes from, since two ``var.vpc_id`` are the same VPC.
         """
         if isinstance(value, ResourceRef):
             return value.address if value.attribute == "id" else None
@@ -311,33 +470,79 @@ class Network:
         """The AZs of the attached subnets, and whether every subnet's AZ is known.
 
         AZs come from ``availability_zone`` or ``availability_zone_id`` of the referenced
-        ``aws_subnet``; the two kinds of name cannot be compared, so mixing them is "not known".
+        ``aws_subnet`` or ``aws_default_subnet``; the two kinds of name cannot be compared, so mixing
+        them is "not known".
         """
         zones: set[str] = set()
         all_known = subnets.complete
         kinds: set[str] = set()
         for item in subnets.items:
-            subnet = self._referenced(item, "aws_subnet")
-            zone: Value = None
-            if subnet is not None:
-                for attribute in ("availability_zone", "availability_zone_id"):
-                    value = subnet.get(attribute)
-                    if isinstance(value, str):
-                        zone, kind = value, attribute
-                        break
-            if isinstance(zone, str):
-                zones.add(zone)
-                kinds.add(kind)
+            subnet = self._referenced(item, SUBNET_TYPES)
+            found = zone_of(subnet) if subnet is not None else None
+            if found is not None:
+                zones.add(found[0])
+                kinds.add(found[1])
             else:
                 all_known = False
         if len(kinds) > 1:
             return zones, False
         return zones, all_known
 
-    def _referenced(self, value: Value, resource_type: str) -> Resource | None:
+    def endpoint_groups(self, endpoint: Endpoint) -> list[Group | None] | None:
+        """The security groups an Interface endpoint ends up with, or None when they cannot be known.
+
+        With no ``security_group_ids`` AWS attaches the VPC's default group, and adding groups by
+        ``aws_vpc_endpoint_security_group_association`` keeps it unless one association sets
+        ``replace_default_association = true``. An item is None when its group cannot be known.
+        """
+        attached = endpoint.security_groups
+        if not attached.complete:
+            return None
+        groups: list[Group | None] = [self.security.group(item, endpoint.vpc) for item in attached.items]
+        keeps = self.keeps_default_group(endpoint)
+        if keeps is None:
+            return None
+        if keeps:
+            groups.append(self.security.default_group(endpoint.vpc))
+        return groups
+
+    def keeps_default_group(self, endpoint: Endpoint) -> bool | None:
+        """True when the VPC's default security group stays attached to an Interface endpoint."""
+        inline = as_list(endpoint.resource.get("security_group_ids"))
+        if inline is None:
+            return None
+        if inline:
+            return False
+        associations = endpoint.security_groups.associations
+        replaces = [as_bool(item.get("replace_default_association", False)) for item in associations]
+        if None in replaces:
+            return None
+        return not any(replaces)
+
+    @cached_property
+    def dynamodb_use(self) -> str | None:
+        """The address of something that shows DynamoDB in use, if the configuration has one.
+
+        A DynamoDB table, a DynamoDB Interface endpoint, or an IAM policy naming ``dynamodb:``
+        actions; a policy built where it cannot be read (a data source) shows nothing.
+        """
+        for kind in DYNAMODB_TABLES:
+            for table in self.config.of_type(kind):
+                if table.certain:
+                    return table.address
+        for endpoint in self.endpoints:
+            if endpoint.serves("dynamodb", "Interface") or endpoint.serves("dynamodb-streams", "Interface"):
+                return endpoint.address
+        for kind in POLICIES:
+            for policy in self.config.of_type(kind):
+                if policy.certain and _mentions(policy.get("policy"), "dynamodb:"):
+                    return policy.address
+        return None
+
+    def _referenced(self, value: Value, resource_types: tuple[str, ...]) -> Resource | None:
         if isinstance(value, ResourceRef):
             resource = self.config.resource(value.address)
-            if resource is not None and resource.type == resource_type:
+            if resource is not None and resource.type in resource_types:
                 return resource
         return None
 
@@ -358,6 +563,7 @@ class Network:
                         attachment = result[target.address][kind]
                         if association.certain:
                             attachment.items.append(association.get(attribute))
+                            attachment.associations.append(association)
                         else:
                             attachment.complete = False
                 elif not isinstance(target, str):
@@ -382,22 +588,17 @@ class Network:
                 return {endpoint.address: None for endpoint in self.config.of_type(ENDPOINT)}
         return settings
 
-    def _nat_routes_by_table(self) -> dict[str, bool | None]:
-        """``aws_route`` resources: route table address -> sends 0.0.0.0/0 to a NAT (None: unknown).
 
-        The key ``""`` is None when some route's route table cannot be known.
-        """
-        tables: dict[str, bool | None] = {}
-        for route in self.config.of_type("aws_route"):
-            to_nat = _routes_to_nat([route.attributes])
-            table = route.get("route_table_id")
-            if isinstance(table, ResourceRef):
-                previous = tables.get(table.address, False)
-                if previous is not True:
-                    tables[table.address] = None if (to_nat is None or not route.certain) else (to_nat or previous)
-            elif not isinstance(table, str) and to_nat is not False:
-                tables[""] = None
-        return tables
+def zone_of(subnet: Resource) -> tuple[str, str] | None:
+    """A subnet's AZ and the attribute that gives it (``availability_zone`` or ``availability_zone_id``).
+
+    None when neither is known.
+    """
+    for attribute in ("availability_zone", "availability_zone_id"):
+        value = subnet.get(attribute)
+        if isinstance(value, str):
+            return value, attribute
+    return None
 
 
 def _endpoint_type(resource: Resource) -> str | None:
@@ -419,20 +620,14 @@ def _inline_attachment(value: Value) -> Attachment:
     return Attachment(items=list(items))
 
 
-def _routes_to_nat(routes: Value) -> bool | None:
-    """Whether a list of routes sends 0.0.0.0/0 to a NAT gateway (None when it cannot be known)."""
-    entries = as_list(routes)
-    if entries is None:
-        return None
-    unknown = False
-    for entry in entries:
-        if not isinstance(entry, dict):
-            unknown = True
-            continue
-        destination = entry.get("cidr_block", entry.get("destination_cidr_block"))
-        nat = entry.get("nat_gateway_id")
-        if destination == ANYWHERE and nat is not None and nat != "":
-            return True
-        if isinstance(destination, (Unknown, ResourceRef, PartialString)) and nat is not None:
-            unknown = True
-    return None if unknown else False
+def _mentions(value: Value, needle: str) -> bool:
+    """True when a known part of ``value`` contains ``needle`` (case-insensitive)."""
+    if isinstance(value, str):
+        return needle in value.lower()
+    if isinstance(value, PartialString):
+        return any(isinstance(part, str) and needle in part.lower() for part in value.parts)
+    if isinstance(value, list):
+        return any(_mentions(item, needle) for item in value)
+    if isinstance(value, dict):
+        return any(_mentions(item, needle) for item in value.values())
+    return False

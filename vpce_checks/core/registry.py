@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from vpce_checks.core.findings import Severity
+from vpce_checks.core.layout import LAYOUT_RESOURCE_TYPES
 from vpce_checks.core.model import Location, Resource
 from vpce_checks.core.network import VIEW_RESOURCE_TYPES
 
@@ -113,5 +114,5 @@ def find_rule(key: str) -> Rule | None:
 
 @lru_cache(maxsize=1)
 def relevant_resource_types() -> frozenset[str]:
-    """The resource types any rule can read: the network view's and each rule's ``resource_types``."""
-    return VIEW_RESOURCE_TYPES | {name for item in all_rules() for name in item.resource_types}
+    """The resource types any rule or view reads: the network view's, the layout's and each rule's."""
+    return VIEW_RESOURCE_TYPES | LAYOUT_RESOURCE_TYPES | {name for item in all_rules() for name in item.resource_types}

@@ -113,15 +113,6 @@ def as_list(value: object) -> list[Value] | None:
     return None
 
 
-def describe(value: object) -> str:
-    """A short human text for a value, used in messages."""
-    if isinstance(value, (Unknown, ResourceRef)):
-        return "${" + _describe(value) + "}"
-    if isinstance(value, str):
-        return value
-    return str(value)
-
-
 def collect_references(value: Any, found: set[str]) -> None:
     """Add the address of every resource a value refers to (deep) to ``found``."""
     if isinstance(value, ResourceRef):

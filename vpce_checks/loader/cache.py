@@ -20,7 +20,7 @@ from vpce_checks import __version__
 from vpce_checks.loader import syntax
 
 CACHE_DIR_VARIABLE = "VPCE_CHECKS_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 """Bump when the layout of an entry changes."""
 
 

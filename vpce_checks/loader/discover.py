@@ -1,28 +1,75 @@
-"""Finding the Terraform modules under a path: every directory that holds ``.tf`` files."""
+"""Finding the Terraform modules under a path: every directory that holds configuration files."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
-from vpce_checks.loader.module import is_terraform_file
+from vpce_checks.core.model import Location, Problem
+from vpce_checks.loader.files import is_terraform_file
 
 SKIPPED_DIRECTORIES = frozenset({".terraform", ".git", "node_modules", ".terragrunt-cache"})
 
 
-def module_directories(path: str) -> list[str]:
-    """The directories below ``path`` (itself included) that hold Terraform, sorted.
+@dataclass
+class Discovery:
+    """The module directories under a path, and what was passed over (notes for the user)."""
+
+    directories: list[str] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+
+def discover(path: str) -> Discovery:
+    """The directories below ``path`` (itself included) that hold Terraform, sorted, and notes.
 
     A file path stands for the directory that holds it, since rules need the whole module.
-    Hidden directories and ``.terraform`` caches are skipped; symbolic links to directories are
-    not followed, so a link loop cannot trap the scan.
+    Hidden directories and ``.terraform`` caches are skipped. A symbolic link to a directory
+    inside the scanned tree is followed once: a directory reached both directly and through a
+    link is scanned once, under its own path, and a link back up the tree (a loop) leads
+    nowhere new. A link to a directory outside the tree is not followed, with a note.
     """
     if os.path.isfile(path):
-        return [os.path.dirname(path) or "."]
-    found = []
-    for directory, subdirectories, files in os.walk(path):
-        subdirectories[:] = sorted(
-            name for name in subdirectories if name not in SKIPPED_DIRECTORIES and not name.startswith(".")
-        )
+        return Discovery([os.path.dirname(path) or "."])
+    root = os.path.realpath(path)
+    discovery = Discovery()
+    visited: set[str] = set()
+    links: list[str] = []
+    pending = [path]
+    while pending:
+        start = pending.pop(0)
+        if os.path.realpath(start) in visited:
+            continue
+        _walk(start, visited, links, discovery)
+        # Links are taken after every directory reachable without them, so a directory that is
+        # also reached directly keeps its own path.
+        for link in sorted(links):
+            target = os.path.realpath(link)
+            if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
+                message = f"symbolic link to {os.readlink(link)}, outside the scanned tree: not followed"
+                discovery.notes.append(Problem(message, Location(link, 0, 0)))
+            elif target not in visited:
+                pending.append(link)
+        links.clear()
+    discovery.directories.sort()
+    return discovery
+
+
+def _walk(start: str, visited: set[str], links: list[str], discovery: Discovery) -> None:
+    """Walk ``start`` without following links, collecting the directory links it holds."""
+    for directory, subdirectories, files in os.walk(start):
+        real = os.path.realpath(directory)
+        if real in visited:
+            subdirectories[:] = []
+            continue
+        visited.add(real)
+        kept = []
+        for name in sorted(subdirectories):
+            if name in SKIPPED_DIRECTORIES or name.startswith("."):
+                continue
+            if os.path.islink(os.path.join(directory, name)):
+                links.append(os.path.join(directory, name))
+            else:
+                kept.append(name)
+        subdirectories[:] = kept
         if any(is_terraform_file(name) for name in files):
-            found.append(directory)
-    return sorted(found)
+            discovery.directories.append(directory)

@@ -4,20 +4,39 @@ Whatever depends on something outside the configuration evaluates to an unknown 
 :mod:`vpce_checks.core.values`), never to an error or a guess. Errors that Terraform itself would
 report (a missing key, an index out of range) raise :class:`EvalError`, which ``try()`` and
 ``can()`` catch and which callers turn into an unknown value.
+
+The built-in functions are pure functions of values (:mod:`vpce_checks.loader.functions`); the
+evaluator calls them. What needs unevaluated expressions is here: ``try``, ``can``, templates
+(directives, heredocs, ``templatefile``, ``templatestring``).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Protocol
 
 from lark import Token, Tree
 from lark.tree import ParseTree
 
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_bool, is_unknown
-from vpce_checks.loader import syntax
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, is_unknown
+from vpce_checks.loader import functions, syntax, templates
+from vpce_checks.loader.conversions import (
+    EvalError,
+    Unknowable,
+    Unordered,
+    equal,
+    is_set,
+    is_string_ref,
+    normal_number,
+    number_text,
+    template,
+    to_bool,
+    to_number,
+    to_string,
+)
+from vpce_checks.loader.functions import Environment
 from vpce_checks.loader.syntax import Expression, JsonValue
 
 
@@ -26,15 +45,14 @@ def max_collection() -> int:
     return syntax.limits.max_expansion
 
 
-class EvalError(Exception):
-    """An expression Terraform itself would reject (missing key, bad index, wrong type)."""
-
-
 class Scope(Protocol):
     """What names mean where an expression is evaluated: the module's symbols and local bindings."""
 
     def lookup(self, name: str) -> Any:
         """The value of a root name (``var``, ``local``, a resource type, a for-expression variable)."""
+
+    def environment(self) -> Environment:
+        """What the built-in functions may know beyond their arguments (limits, the module's files)."""
 
 
 @dataclass
@@ -50,6 +68,28 @@ class Bindings:
             return self.names[name]
         return self.outer.lookup(name)
 
+    def environment(self) -> Environment:
+        """The outer scope's."""
+        return self.outer.environment()
+
+
+@dataclass
+class TemplateScope:
+    """The scope of a ``templatefile``/``templatestring`` template: only the variables it is given."""
+
+    variables: Mapping[str, Any]
+    functions_environment: Environment = field(default_factory=Environment)
+
+    def lookup(self, name: str) -> Any:
+        """A template variable; a template can refer to nothing else."""
+        if name not in self.variables:
+            raise EvalError(f"vars map does not contain key {name!r}, referenced in the template")
+        return self.variables[name]
+
+    def environment(self) -> Environment:
+        """The calling expression's."""
+        return self.functions_environment
+
 
 def evaluate(expression: Expression, scope: Scope) -> Value:
     """The value of an expression, with nothing of the evaluator's own types left in it."""
@@ -62,7 +102,7 @@ def evaluate(expression: Expression, scope: Scope) -> Value:
 
 
 def finalize(value: Any) -> Value:
-    """Replace namespaces and resource proxies left in a value by unknowns."""
+    """Replace namespaces and resource proxies left in a value by unknowns; sets become plain lists."""
     if isinstance(value, list):
         return [finalize(item) for item in value]
     if isinstance(value, dict):
@@ -73,10 +113,19 @@ def finalize(value: Any) -> Value:
 
 
 class Evaluator:
-    """Evaluates python-hcl2 parse trees (and JSON-syntax values) in a scope."""
+    """Evaluates python-hcl2 parse trees (and JSON-syntax values) in a scope.
 
-    def __init__(self, scope: Scope) -> None:
+    ``in_template_file`` is set inside a ``templatefile()`` template, which may not call
+    ``templatefile()`` again.
+    """
+
+    def __init__(self, scope: Scope, in_template_file: bool = False) -> None:
         self.scope = scope
+        self.in_template_file = in_template_file
+
+    def inner(self, names: Mapping[str, Any]) -> Evaluator:
+        """An evaluator for the same place with more names bound."""
+        return Evaluator(Bindings(self.scope, names), self.in_template_file)
 
     def value(self, expression: Expression) -> Any:
         """The raw value of an expression (may hold namespaces; see :func:`finalize`)."""
@@ -86,19 +135,24 @@ class Evaluator:
 
     def _json(self, value: Any) -> Any:
         if isinstance(value, str):
-            if "${" not in value and "%{" not in value:
+            if not templates.has_template_sequences(value):
                 return value
-            try:
-                parsed = syntax.parse_expression(syntax.template_to_hcl(value), "<json>")
-            except syntax.ParseError as error:
-                # A broken template in a JSON string ("${eu-central-1") is rejected by Terraform too.
-                raise EvalError(f"invalid template {value!r}: {error.problem.message}") from error
-            return self.tree(parsed)
+            return self.template_text(value)
         if isinstance(value, list):
             return [self._json(item) for item in value]
         if isinstance(value, dict):
             return {key: self._json(item) for key, item in value.items() if key != "//"}
         return value
+
+    def template_text(self, text: str) -> Any:
+        """The value of template text (a heredoc body, a JSON string, a template file)."""
+        try:
+            parsed = templates.parse_template(text)
+        except syntax.ParseError:
+            # A broken template ("${eu-central-1") is rejected by Terraform too, but the parser may
+            # also lack something Terraform reads: unknown either way, so try() does not guess.
+            return Unknown()
+        return self.tree(parsed)
 
     def tree(self, node: ParseTree) -> Any:
         """The value of one parse-tree node."""
@@ -123,7 +177,7 @@ class Evaluator:
     def _binary_op(self, node: ParseTree) -> Any:
         left_node, term = _subtrees(node)[:2]
         operator_node, right_node = _subtrees(term)
-        operator = str(operator_node.children[0])
+        operator = _operator(str(operator_node.children[0]))
         left = self.tree(left_node)
         # && and || short-circuit on a known left side, so `false && unknown` is known.
         if operator in ("&&", "||"):
@@ -160,26 +214,50 @@ class Evaluator:
         return {"true": True, "false": False, "null": None}[str(node.children[0])]
 
     def _string(self, node: ParseTree) -> Any:
-        parts: list[Any] = []
-        for part in node.children:
-            if not isinstance(part, Tree):
-                continue
-            content = part.children[0]
-            if isinstance(content, Token):
-                parts.append(_literal_text(content))
-            elif content.data == "interpolation":
-                parts.append(self.tree(_subtrees(content)[0]))
-            else:
-                return Unknown()  # template directives (%{ if }, %{ for }) are not evaluated
-        if len(parts) == 1 and not isinstance(parts[0], str):
-            return parts[0]  # "${x}" is x itself, whatever its type
+        items = _template_items(node)
+        if len(items) == 1 and items[0][0] == "expression":
+            return self.tree(items[0][1])  # "${x}" is x itself, whatever its type
+        parts = self._template_parts(_template_structure(items))
         return template(parts)
 
+    def _template_parts(self, nodes: list[Any]) -> list[Any]:
+        """The parts of a template (text, interpolations, ``%{ if }`` and ``%{ for }`` directives)."""
+        parts: list[Any] = []
+        for kind, *content in nodes:
+            if kind == "text":
+                parts.append(content[0])
+            elif kind == "expression":
+                parts.append(self.tree(content[0]))
+            elif kind == "if":
+                condition_node, then_nodes, else_nodes = content
+                condition = to_bool(self.tree(condition_node))
+                if condition is None:
+                    return [Unknown()]
+                parts.extend(self._template_parts(then_nodes if condition else else_nodes))
+            else:
+                names, collection_node, body = content
+                collection = self.tree(collection_node)
+                if isinstance(collection, Unordered) and len(collection) > 1:
+                    return [Unknown()]  # the text would follow an order that is not known
+                pairs = iterate(collection)
+                if pairs is None:
+                    return [Unknown()]
+                for key, item in pairs:
+                    names_bound = {names[0]: key, names[1]: item} if len(names) == 2 else {names[0]: item}
+                    parts.extend(self.inner(names_bound)._template_parts(body))
+        return parts
+
     def _heredoc_template(self, node: ParseTree) -> Any:
-        return _heredoc(str(node.children[0]), trim=False)
+        return self._heredoc(str(node.children[0]), trim=False)
 
     def _heredoc_template_trim(self, node: ParseTree) -> Any:
-        return _heredoc(str(node.children[0]), trim=True)
+        return self._heredoc(str(node.children[0]), trim=True)
+
+    def _heredoc(self, token: str, trim: bool) -> Any:
+        body = templates.heredoc_body(token, trim)
+        if not templates.has_template_sequences(body):
+            return body
+        return self.template_text(body)
 
     def _tuple(self, node: ParseTree) -> Any:
         items = _subtrees(node)
@@ -214,7 +292,7 @@ class Evaluator:
                 return str(term.children[0])
         key = self.tree(expression)
         if isinstance(key, (int, float)) and not isinstance(key, bool):
-            return _number_text(key)
+            return number_text(key)
         return key
 
     # References ----------------------------------------------------------------------------------
@@ -249,7 +327,7 @@ class Evaluator:
         if target is None:
             return []
         items = target if isinstance(target, list) else [target]
-        result = []
+        result: list[Any] = Unordered() if isinstance(target, Unordered) else []
         for item in items:
             for step in _subtrees(splat):
                 if step.data == "get_attr":
@@ -260,8 +338,6 @@ class Evaluator:
         return result
 
     def _function_call(self, node: ParseTree) -> Any:
-        from vpce_checks.loader.functions import call
-
         names = [
             str(child.children[0]) for child in node.children if isinstance(child, Tree) and child.data == "identifier"
         ]
@@ -270,47 +346,131 @@ class Evaluator:
         expand = arguments_node is not None and any(
             isinstance(c, Token) and c.type == "ELLIPSIS" for c in arguments_node.children
         )
-        return call("::".join(names), self, argument_nodes, expand)
+        name = "::".join(names)
+        bare = functions.bare_name(name)
+        if bare in ("try", "can") and not expand:
+            return self._try(argument_nodes) if bare == "try" else self._can(argument_nodes)
+        arguments = [self.tree(argument) for argument in argument_nodes]
+        if expand and arguments:
+            last = arguments.pop()
+            if is_unknown(last) or isinstance(last, Unordered):
+                return Unknown()
+            if not isinstance(last, list):
+                raise EvalError(f"{name}(): the argument before ... must be a list, tuple or set")
+            arguments.extend(last)
+        if bare == "templatefile":
+            return self._templatefile(arguments)
+        if bare == "templatestring":
+            return self._templatestring(arguments)
+        return functions.call(name, arguments, self.scope.environment())
+
+    def _try(self, nodes: list[ParseTree]) -> Any:
+        """``try()``: the first argument that evaluates without an error.
+
+        Terraform answers unknown when an argument depends on an unknown value, because evaluating
+        it later might fail; here that holds for any argument whose value is not settled.
+        """
+        if not nodes:
+            raise EvalError("try() needs at least one argument")
+        for node in nodes:
+            try:
+                value = self.tree(node)
+            except EvalError:
+                continue
+            return value if _settled(value) else Unknown()
+        raise EvalError("no argument of try() could be evaluated")
+
+    def _can(self, nodes: list[ParseTree]) -> Any:
+        """``can()``: whether its argument evaluates without an error (unknown when that may change)."""
+        if len(nodes) != 1:
+            raise EvalError("can() takes exactly one argument")
+        try:
+            value = self.tree(nodes[0])
+        except EvalError:
+            return False
+        return True if _settled(value) else Unknown()
+
+    def _templatefile(self, arguments: list[Any]) -> Any:
+        if self.in_template_file:
+            raise EvalError("cannot recursively call templatefile from inside templatefile call")
+        if len(arguments) != 2:
+            raise EvalError("templatefile() takes 2 arguments")
+        path, variables = arguments
+        if is_unknown(path):
+            return Unknown()
+        try:
+            text = functions.read_text(self.scope.environment(), to_string(path))
+        except Unknowable:
+            return Unknown()
+        return self._render(text, variables, in_template_file=True)
+
+    def _templatestring(self, arguments: list[Any]) -> Any:
+        if len(arguments) != 2:
+            raise EvalError("templatestring() takes 2 arguments")
+        text, variables = arguments
+        if is_unknown(text):
+            return Unknown()
+        return self._render(to_string(text), variables, in_template_file=self.in_template_file)
+
+    def _render(self, text: str, variables: Any, in_template_file: bool) -> Any:
+        """A template rendered with only ``variables`` in scope."""
+        if is_unknown(variables):
+            return Unknown()
+        if not isinstance(variables, dict):
+            raise EvalError("invalid vars value: must be a map")
+        for name in variables:
+            if not _IDENTIFIER.fullmatch(name):
+                raise EvalError(f"invalid template variable name {name!r}")
+        scope = TemplateScope(variables, self.scope.environment())
+        return Evaluator(scope, in_template_file).template_text(text)
 
     # For expressions -----------------------------------------------------------------------------
 
     def _for_tuple_expr(self, node: ParseTree) -> Any:
         intro, value_node, *rest = _subtrees(node)
-        iterations = self._for_iterations(intro, rest[0] if rest else None)
-        if iterations is None:
+        loop = self._for_iterations(intro, rest[0] if rest else None)
+        if loop is None:
             return Unknown()
-        return [inner.tree(value_node) for inner in iterations]
+        iterations, unordered = loop
+        values = [inner.tree(value_node) for inner in iterations]
+        return Unordered(values) if unordered else values
 
     def _for_object_expr(self, node: ParseTree) -> Any:
         subtrees = _subtrees(node)
         intro, key_node, value_node = subtrees[:3]
-        iterations = self._for_iterations(intro, subtrees[3] if len(subtrees) > 3 else None)
-        if iterations is None:
+        loop = self._for_iterations(intro, subtrees[3] if len(subtrees) > 3 else None)
+        if loop is None:
             return Unknown()
+        iterations, unordered = loop
         grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
         result: dict[str, Any] = {}
         for inner in iterations:
             key = inner.tree(key_node)
             if isinstance(key, (int, float)) and not isinstance(key, bool):
-                key = _number_text(key)
+                key = number_text(key)
             if not isinstance(key, str):
                 return Unknown()
             value = inner.tree(value_node)
             if grouping:
-                result.setdefault(key, []).append(value)
+                result.setdefault(key, Unordered() if unordered else []).append(value)
             elif key in result:
                 raise EvalError(f"duplicate key {key!r} in for expression")
             else:
                 result[key] = value
         return result
 
-    def _for_iterations(self, intro: ParseTree, condition: ParseTree | None) -> list[Evaluator] | None:
-        """An evaluator per kept iteration of a for expression; None when that cannot be known."""
+    def _for_iterations(self, intro: ParseTree, condition: ParseTree | None) -> tuple[list[Evaluator], bool] | None:
+        """An evaluator per kept iteration, and whether their order is unknown; None when they are unknown."""
+        names = [
+            str(child.children[0]) for child in intro.children if isinstance(child, Tree) and child.data == "identifier"
+        ]
+        collection = self.tree(_subtrees(intro)[-1])
+        pairs = iterate(collection)
+        if pairs is None:
+            return None
         iterations = []
-        for bindings in self._for_bindings(intro):
-            if bindings is None:
-                return None
-            inner = Evaluator(Bindings(self.scope, bindings))
+        for key, item in pairs:
+            inner = self.inner({names[0]: key, names[1]: item} if len(names) == 2 else {names[0]: item})
             if condition is not None:
                 keep = to_bool(inner.tree(_subtrees(condition)[0]))
                 if keep is None:
@@ -318,26 +478,19 @@ class Evaluator:
                 if not keep:
                     continue
             iterations.append(inner)
-        return iterations
-
-    def _for_bindings(self, intro: ParseTree) -> Iterator[dict[str, Any] | None]:
-        """Each iteration's variables; one None when the collection is unknown."""
-        names = [
-            str(child.children[0]) for child in intro.children if isinstance(child, Tree) and child.data == "identifier"
-        ]
-        collection = self.tree(_subtrees(intro)[-1])
-        pairs = iterate(collection)
-        if pairs is None:
-            yield None
-            return
-        for key, item in pairs:
-            if len(names) == 2:
-                yield {names[0]: key, names[1]: item}
-            else:
-                yield {names[0]: item}
+        return iterations, isinstance(collection, Unordered)
 
 
-# Helpers shared with functions.py ---------------------------------------------------------------
+_OPERATOR = re.compile(r"(==|!=|<=|>=|&&|\|\||[<>+\-*/%])\s*$")
+
+
+def _operator(token: str) -> str:
+    """A binary operator's symbol: python-hcl2 folds a line break (and comments) before it into its token."""
+    found = _OPERATOR.search(token)
+    return found.group(1) if found else token.strip()
+
+
+# Parse-tree helpers ----------------------------------------------------------------------------
 
 
 def _subtrees(node: ParseTree) -> list[ParseTree]:
@@ -351,6 +504,86 @@ def _is_bare_interpolation(node: ParseTree) -> bool:
         return False
     parts = _subtrees(inner[0])
     return len(parts) == 1 and isinstance(parts[0].children[0], Tree) and parts[0].children[0].data == "interpolation"
+
+
+_DIRECTIVES = {
+    "template_if_start": "if",
+    "template_else": "else",
+    "template_endif": "endif",
+    "template_for_start": "for",
+    "template_endfor": "endfor",
+}
+_TEMPLATE_SPACE = " \t\r\n"
+
+
+def _template_items(node: ParseTree) -> list[tuple[Any, ...]]:
+    """The flat parts of a quoted template, with the strip markers of its directives applied."""
+    items: list[tuple[Any, ...]] = []
+    strip_next = False
+    for part in node.children:
+        if not isinstance(part, Tree):
+            continue
+        content = part.children[0]
+        if isinstance(content, Token):
+            text = _literal_text(content)
+            items.append(("text", text.lstrip(_TEMPLATE_SPACE) if strip_next else text))
+            strip_next = False
+            continue
+        strip_next = False
+        if content.data == "interpolation":
+            items.append(("expression", _subtrees(content)[0]))
+            continue
+        kind = _DIRECTIVES.get(content.data)
+        if kind is None:
+            raise EvalError(f"unsupported template part {content.data}")
+        tokens = [child for child in content.children if isinstance(child, Token)]
+        if len(tokens) > 1 and tokens[1].type == "STRIP_MARKER" and items and items[-1][0] == "text":
+            items[-1] = ("text", items[-1][1].rstrip(_TEMPLATE_SPACE))
+        strip_next = len(tokens) > 1 and tokens[-2].type == "STRIP_MARKER"
+        subtrees = _subtrees(content)
+        if kind == "if":
+            items.append(("if", subtrees[-1]))
+        elif kind == "for":
+            names = [str(tree.children[0]) for tree in subtrees if tree.data == "identifier"]
+            items.append(("for", names, subtrees[-1]))
+        else:
+            items.append((kind,))
+    return items
+
+
+def _template_structure(items: list[tuple[Any, ...]]) -> list[Any]:
+    """Nest ``if``/``else``/``endif`` and ``for``/``endfor`` items; EvalError when they do not pair up."""
+    root: list[Any] = []
+    stack: list[tuple[tuple[Any, ...], list[Any], list[Any] | None]] = []
+    current = root
+    for item in items:
+        kind = item[0]
+        if kind in ("text", "expression"):
+            current.append(item)
+        elif kind in ("if", "for"):
+            body: list[Any] = []
+            stack.append((item, body, None))
+            current = body
+        elif kind == "else":
+            if not stack or stack[-1][0][0] != "if" or stack[-1][2] is not None:
+                raise EvalError("%{ else } without %{ if }")
+            opening, then_body, _ = stack.pop()
+            else_body: list[Any] = []
+            stack.append((opening, then_body, else_body))
+            current = else_body
+        else:
+            expected = "if" if kind == "endif" else "for"
+            if not stack or stack[-1][0][0] != expected:
+                raise EvalError(f"%{{ {kind} }} without %{{ {expected} }}")
+            opening, first_body, second_body = stack.pop()
+            current = stack[-1][2] if stack and stack[-1][2] is not None else stack[-1][1] if stack else root
+            if expected == "if":
+                current.append(("if", opening[1], first_body, second_body or []))
+            else:
+                current.append(("for", opening[1], opening[2], first_body))
+    if stack:
+        raise EvalError("a template directive is not closed")
+    return root
 
 
 def _has_parentheses(expr_term: ParseTree) -> bool:
@@ -380,134 +613,56 @@ def _literal_text(token: Token) -> str:
     return _ESCAPE.sub(unescape, text) if "\\" in text else text
 
 
-def _heredoc(token: str, trim: bool) -> Any:
-    first_newline = token.index("\n")
-    marker = token[2 + trim : first_newline].strip()
-    body = token[first_newline + 1 :].rstrip()
-    if body.endswith(marker):
-        body = body[: -len(marker)]
-    lines = body.split("\n")
-    if lines and not lines[-1].strip():
-        lines = lines[:-1]
-    if "${" in body or "%{" in body:
-        return Unknown()  # interpolated heredocs (policies, scripts) matter to no rule
-    if trim:
-        indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
-        cut = min(indents, default=0)
-        lines = [line[cut:] for line in lines]
-    return "\n".join(lines) + "\n"
-
-
 def _origin(value: Any) -> str | None:
     return getattr(value, "origin", None)
 
 
-def template(parts: list[Any]) -> Any:
-    """Join template parts into a string, or a PartialString when some are unknown."""
-    pieces: list[str | Unknown | ResourceRef] = []
-    for part in parts:
-        if isinstance(part, PartialString):
-            pieces.extend(part.parts)
-        elif isinstance(part, ResourceRef):
-            pieces.append(part)
-        elif is_unknown(part):
-            pieces.append(Unknown(_origin(part)))
-        else:
-            pieces.append(to_string(part))
-    merged: list[str | Unknown | ResourceRef] = []
-    for piece in pieces:
-        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-            merged[-1] = merged[-1] + piece
-        elif piece != "":
-            merged.append(piece)
-    if all(isinstance(piece, str) for piece in merged):
-        return "".join(piece for piece in merged if isinstance(piece, str))
-    return PartialString(tuple(merged))
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-def to_string(value: Any) -> str:
-    """Terraform's conversion of a primitive to string; raises EvalError for others."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return _number_text(value)
-    if isinstance(value, str):
-        return value
-    raise EvalError(f"cannot use {type(value).__name__} as a string")
-
-
-def _number_text(value: int | float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def to_number(value: Any) -> int | float:
-    """Terraform's conversion to number; raises EvalError when impossible."""
-    if isinstance(value, bool) or value is None:
-        raise EvalError("not a number")
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError as error:
-            raise EvalError(f"{value!r} is not a number") from error
-        return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
-    raise EvalError("not a number")
-
-
-def to_bool(value: Any) -> bool | None:
-    """Terraform's conversion to bool; None when unknown; EvalError when impossible."""
-    converted = as_bool(value)
-    if converted is None and not is_unknown(value):
-        raise EvalError("not a bool")
-    return converted
-
-
-def _normal(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+def _settled(value: Any) -> bool:
+    """True when evaluating the value again after apply cannot fail: it holds nothing unknown but
+    references to string attributes (``id``, ``arn``) and templates of them.
+    """
+    if isinstance(value, list):
+        return all(_settled(item) for item in value)
+    if isinstance(value, dict):
+        return all(_settled(item) for item in value.values())
+    if isinstance(value, ResourceRef):
+        return is_string_ref(value)
+    if isinstance(value, PartialString):
+        return all(isinstance(part, str) or is_string_ref(part) for part in value.parts)
+    return value is None or isinstance(value, (bool, int, float, str))
 
 
 def binary(operator: str, left: Any, right: Any) -> Any:
     """Arithmetic and comparison with Terraform's conversions; unknown in, unknown out."""
     if operator in ("==", "!="):
-        if is_unknown(left) or is_unknown(right) or contains_unknown(left) or contains_unknown(right):
+        verdict = equal(left, right)
+        if verdict is None:
             return Unknown()
-        equal = _normal(left) == _normal(right) and (type(left) is bool) == (type(right) is bool)
-        return equal if operator == "==" else not equal
+        return verdict if operator == "==" else not verdict
     if is_unknown(left) or is_unknown(right):
         return Unknown()
     a, b = to_number(left), to_number(right)
     if operator == "+":
-        return _normal(a + b)
+        return normal_number(a + b)
     if operator == "-":
-        return _normal(a - b)
+        return normal_number(a - b)
     if operator == "*":
-        return _normal(a * b)
+        return normal_number(a * b)
     if operator == "/":
         if b == 0:
             raise EvalError("division by zero")
-        return _normal(a / b)
+        return normal_number(a / b)
     if operator == "%":
         if b == 0:
             raise EvalError("division by zero")
-        return _normal(a % b)
+        return normal_number(a % b)
     comparisons = {"<": a < b, ">": a > b, "<=": a <= b, ">=": a >= b}
     if operator in comparisons:
         return comparisons[operator]
     raise EvalError(f"unknown operator {operator}")
-
-
-def contains_unknown(value: Any) -> bool:
-    """True when the value or anything inside it is unknown."""
-    if isinstance(value, list):
-        return any(contains_unknown(item) for item in value)
-    if isinstance(value, dict):
-        return any(contains_unknown(item) for item in value.values())
-    return is_unknown(value)
 
 
 def get_attribute(target: Any, name: str) -> Any:
@@ -533,9 +688,11 @@ def get_index(target: Any, key: Any) -> Any:
         if target.origin and not is_unknown(key):
             return Unknown(f"{target.origin}[{json.dumps(key)}]")
         return Unknown()
+    if is_set(target):
+        raise EvalError("a set has no indices; convert it with tolist() first")
     if is_unknown(key):
         return Unknown()
-    if hasattr(target, "attribute") or isinstance(target, (ResourceRef, PartialString)):
+    if hasattr(target, "attribute") or isinstance(target, (ResourceRef, PartialString, Unordered)):
         return Unknown()
     if isinstance(target, list):
         position = to_number(key)
@@ -551,11 +708,19 @@ def get_index(target: Any, key: Any) -> Any:
 
 
 def iterate(collection: Any) -> list[tuple[Any, Any]] | None:
-    """(key, value) pairs of a list (index keys) or map (sorted keys); None when unknown."""
+    """(key, value) pairs: a list's index keys, a map's sorted keys, a set's elements as their own keys.
+
+    None when unknown. The elements of an :class:`Unordered` list come in no known order, so their
+    index keys are unknown.
+    """
     if is_unknown(collection):
         return None
     if collection is None:
         raise EvalError("cannot iterate over null")
+    if is_set(collection):
+        return [(item, item) for item in collection]
+    if isinstance(collection, Unordered):
+        return [(Unknown(), item) for item in collection]
     if isinstance(collection, list):
         return list(enumerate(collection))
     if isinstance(collection, dict):

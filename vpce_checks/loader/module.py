@@ -12,26 +12,30 @@ import os
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable
 
 from lark import Token, Tree
 
-from vpce_checks.core.community_modules import VpcEndpointsModule
+from vpce_checks.core.community_modules import ModelUse
 from vpce_checks.core.data_sources import COMPUTED_DATA
 from vpce_checks.core.model import Configuration, Location, Problem, Resource, Suppression, find_suppressions
+from vpce_checks.core.network import ASSOCIATIONS, ENDPOINT
 from vpce_checks.core.registry import relevant_resource_types
 from vpce_checks.core.values import ResourceRef, Unknown, Value, collect_references, is_unknown
+from vpce_checks.loader import syntax
+from vpce_checks.loader.conversions import EvalError, to_number
 from vpce_checks.loader.evaluate import (
     Bindings,
-    EvalError,
     Evaluator,
     Scope,
     evaluate,
     finalize,
     iterate,
     max_collection,
-    to_number,
 )
+from vpce_checks.loader.files import configuration_files
+from vpce_checks.loader.functions import Environment, ModuleFiles
+from vpce_checks.loader.models import attribute_lines, unmodelled_inputs
 from vpce_checks.loader.modules import (
     MAX_MODULE_INSTANCES,
     MODULE_META_ARGUMENTS,
@@ -41,6 +45,7 @@ from vpce_checks.loader.modules import (
     read_manifest,
     resolve_source,
 )
+from vpce_checks.loader.overrides import merge_overrides
 from vpce_checks.loader.syntax import (
     Block,
     Body,
@@ -63,13 +68,8 @@ class LoadOptions:
     variables: dict[str, str] = field(default_factory=dict)
 
 
-def is_terraform_file(name: str) -> bool:
-    """True for the files Terraform reads as configuration."""
-    return name.endswith(".tf") or name.endswith(".tf.json")
-
-
 def load_directory(directory: str, display: str, options: LoadOptions | None = None) -> Configuration:
-    """Read every ``.tf`` and ``.tf.json`` file of ``directory`` as one root module.
+    """Read the configuration files of ``directory`` as one root module (see :mod:`.files`).
 
     ``display`` is how the directory is named in findings (the path as the user gave it). The
     modules it calls are expanded into the same configuration (see :mod:`vpce_checks.loader.modules`).
@@ -144,22 +144,14 @@ class Context:
         self.config.complete = False
 
 
-class ModuleBody(Protocol):
-    """What a module instance's code offers its caller: outputs, and resources for the configuration."""
-
-    def output(self, name: str) -> Any:
-        """The value of one output."""
-
-    def build(self) -> None:
-        """Add the module's resource instances to the configuration."""
-
-
 class Module:
     """The symbols of one module instance and the lazily evaluated resources behind them.
 
     The root module reads its variables from tfvars files; a called module from the arguments of
     the module instance that calls it (``call``), and its addresses carry ``prefix``
     (``module.net[0].``). ``certain`` is False inside a module instance that may not exist.
+    ``model`` is set when the directory is a community-module model's stand-in
+    (:mod:`vpce_checks.loader.models`).
     """
 
     def __init__(
@@ -168,8 +160,10 @@ class Module:
         directory: str,
         display: str,
         call: ModuleInstance | None = None,
+        model: ModelUse | None = None,
     ) -> None:
         self.context = context
+        self.model = model
         self.config = context.config
         self.directory = directory
         self.display = display
@@ -189,22 +183,47 @@ class Module:
         self._memo: dict[tuple[str, str], Any] = {}
         self._evaluating: set[tuple[str, str]] = set()
         self._file_lines: dict[str, list[str]] = {}
+        self._attachments_unseen = False
+        """A block left out for a syntax error may attach things to this module's endpoints."""
+        self._files_cut_short: set[str] = set()
+        """Files whose end could not be split into blocks: it may attach things to their endpoints."""
+        self._environment: Environment | None = None
 
     def read_files(self) -> list[str]:
-        """Read the directory's Terraform files; returns its sorted listing. Parse errors are Problems."""
+        """Read the directory's configuration files; returns its sorted listing. Parse errors are Problems.
+
+        Override files are merged into the blocks they name (:mod:`vpce_checks.loader.overrides`)
+        before anything is registered.
+        """
         listing = sorted(os.listdir(self.directory))
-        for name in filter(is_terraform_file, listing):
+        chosen = configuration_files(listing)
+        problems_before = len(self.config.problems)
+        primary = self._read(chosen.primary)
+        complete = len(self.config.problems) == problems_before
+        merged = merge_overrides(primary, self._read(chosen.overrides), originals_complete=complete)
+        self.config.problems.extend(merged.problems)
+        for path, blocks in merged.files:
+            self.add_file(path, blocks)
+        return listing
+
+    def _read(self, names: list[str]) -> list[tuple[str, list[Block]]]:
+        """The blocks of each file; what cannot be read is a Problem (a file keeps its readable blocks)."""
+        read = []
+        for name in names:
             path = os.path.join(self.directory, name)
             try:
                 blocks = read_file(path, _join(self.display, name))
             except ParseError as error:
-                self.config.problems.append(error.problem)
-                continue
-            self.add_file(path, blocks)
-        return listing
+                self.config.problems.extend(error.problems)
+                blocks = error.blocks
+                self._attachments_unseen |= any(_may_attach(part.header) for part in error.skipped)
+                if any(part.header is None for part in error.skipped):
+                    self._files_cut_short.add(path)
+            read.append((path, blocks))
+        return read
 
     def add_file(self, path: str, blocks: Iterable[Block]) -> None:
-        """Register the top-level blocks of one file."""
+        """Register the top-level blocks of one file (overrides already merged)."""
         for block in blocks:
             if block.type == "variable" and block.labels:
                 self.variables.setdefault(block.labels[0], block)
@@ -230,6 +249,26 @@ class Module:
             elif block.type == "provider" and block.labels == ["aws"]:
                 self.providers.append(block)
 
+    def environment(self) -> Environment:
+        """What functions called in this module may know: the limits, and the files of its tree."""
+        if self._environment is None:
+            files = ModuleFiles(
+                working_directory=self.context.root.directory,
+                module_directory=self.directory,
+                max_bytes=syntax.limits.max_file_bytes,
+                max_entries=max_collection(),
+            )
+            self._environment = Environment(max_collection(), syntax.limits.max_file_bytes, files)
+        return self._environment
+
+    def path_value(self) -> dict[str, Any]:
+        """``path``: ``path.module`` relative to the root module as Terraform gives it, ``path.root`` ".".
+
+        ``path.cwd`` is where Terraform was started, before any ``-chdir``: not known here.
+        """
+        relative = os.path.relpath(self.directory, self.context.root.directory).replace(os.sep, "/")
+        return {"module": relative, "root": ".", "cwd": Unknown("path.cwd")}
+
     def ancestry(self) -> list[str]:
         """The real directories of this module and of every module above it."""
         directories = [os.path.realpath(self.directory)]
@@ -252,6 +291,9 @@ class Module:
         for declaration in self.resources.values():
             for instance in declaration.instances():
                 self.config.resources.append(instance.resource())
+                unseen = self._attachments_unseen or declaration.path in self._files_cut_short
+                if unseen and declaration.type == ENDPOINT:
+                    self.config.escaped.add(instance.address)  # absences of attachments prove nothing
         for call in self.calls.values():
             for module_instance in call.instances():
                 module_instance.build()
@@ -268,8 +310,11 @@ class Module:
         block = self.variables.get(name)
         if block is None:
             return Unknown(f"{self.prefix}var.{name}")
-        if self.call is not None and self.call.has_argument(name):
+        behaviour = self.model is not None and name in self.model.model.behaviours
+        if self.call is not None and self.call.has_argument(name) and not behaviour:
             return self.call.argument(name)
+        if self.model is not None and name in self.model.defaults:
+            return self.model.defaults[name]
         empty = ModuleScope(self, constants_only=True)
         if self.call is None and name in self.variable_values:
             return _value_or_unknown(self.variable_values[name], empty, f"var.{name}")
@@ -326,16 +371,53 @@ class Module:
             return Unknown(f"{self.prefix}module.{name}")
         return call.value()
 
+    def placement(self, block: Block, path: str) -> tuple[Location, dict[str, int], list[Suppression]]:
+        """Where a block's resources are shown: location, attribute lines and skip comments.
+
+        A model's stand-in is package data, so its resources are shown at the calling module block.
+        """
+        if self.model is not None and self.call is not None:
+            call = self.call
+            written = {name: value for name, value in block.body.attributes.items() if name not in META_ARGUMENTS}
+            return call.location, attribute_lines(written, call.attribute_lines()), call.suppressions()
+        return block.location, dict(block.body.attribute_lines), self.block_suppressions(path, block)
+
     def suppressions(self, path: str, location: Location) -> list[Suppression]:
         """The ``skip`` comments written inside a block's lines."""
+        lines = self.source_lines(path)[location.start_line - 1 : location.end_line]
+        return find_suppressions(lines, location.start_line)
+
+    def source_lines(self, path: str) -> list[str]:
+        """The lines of one of the module's files (none when it cannot be read), read once."""
         if path not in self._file_lines:
             try:
                 with open(path, encoding="utf-8") as handle:
                     self._file_lines[path] = handle.read().splitlines()
             except (OSError, UnicodeDecodeError):
                 self._file_lines[path] = []
-        lines = self._file_lines[path][location.start_line - 1 : location.end_line]
-        return find_suppressions(lines, location.start_line)
+        return self._file_lines[path]
+
+    def block_suppressions(self, path: str, block: Block) -> list[Suppression]:
+        """The ``skip`` comments inside a block and inside the override blocks merged into it."""
+        found = self.suppressions(path, block.location)
+        for location in block.overrides:  # override files sit in this module's directory
+            found += self.suppressions(os.path.join(self.directory, os.path.basename(location.file)), location)
+        return found
+
+
+_ATTACHING_TYPES = frozenset(ASSOCIATIONS) | {"aws_vpc_endpoint_private_dns"}
+"""Resource types that attach route tables, subnets, security groups or private DNS to an endpoint."""
+
+
+def _may_attach(header: tuple[str, ...] | None) -> bool:
+    """True when a block left out for a syntax error may attach things to any endpoint of its module.
+
+    Text the scanner could not split (``None``) counts for its own file only: an endpoint in a file
+    that was read whole was judged the same way before blocks could be read one by one.
+    """
+    if header is None:
+        return False
+    return header[0] == "module" or (header[0] == "resource" and len(header) > 1 and header[1] in _ATTACHING_TYPES)
 
 
 def _value_or_unknown(expression: Expression, scope: Scope, origin: str) -> Any:
@@ -372,7 +454,15 @@ class ModuleScope:
             )
         if name in module.resource_types:
             return _Namespace(name, lambda resource_name: module.resource_value(name, resource_name))
+        if name == "path":
+            return module.path_value()
         return Unknown(name)
+
+    def environment(self) -> Environment:
+        """The module's; a scope of constants only (variable defaults, module sources) reads no file."""
+        if self.constants_only:
+            return Environment(max_collection(), syntax.limits.max_file_bytes)
+        return self.module.environment()
 
 
 class _Namespace:
@@ -461,17 +551,17 @@ class Instance:
                 attributes[name] = finalize(self.attribute(name))
         for name in sorted(block_names(body) - META_ARGUMENTS):
             attributes[name] = finalize(self.attribute(name))
-        location = declaration.block.location
+        location, lines, suppressions = declaration.module.placement(declaration.block, declaration.path)
         return Resource(
             address=self.address,
             type=declaration.type,
             name=declaration.name,
             attributes=attributes,
             location=location,
-            attribute_lines=dict(body.attribute_lines),
+            attribute_lines=lines,
             module=declaration.module.prefix.rstrip("."),
             certain=self.certain and declaration.module.certain,
-            suppressions=declaration.module.suppressions(declaration.path, location),
+            suppressions=suppressions,
         )
 
 
@@ -557,6 +647,7 @@ class Expansion(ABC):
         self.path = path
         self._instances: list[Any] | None = None
         self._expanding = False
+        self._reported_too_large = False
 
     @property
     @abstractmethod
@@ -582,21 +673,46 @@ class Expansion(ABC):
                 ]
             finally:
                 self._expanding = False
+            self._note_unknown_expansion()
         return self._instances
 
     def _too_large(self, argument: str, size: str) -> None:
         if self.block.type == "resource" and self.block.labels[0] not in relevant_resource_types():
             return  # no rule reads it: its size cannot change a finding, and the parse phase may skip it
+        self._reported_too_large = True
         self.report_too_large(argument, size)
+
+    def _note_unknown_expansion(self) -> None:
+        """Tell the user when a resource a rule reads has an unknown count/for_each: no rule judges it.
+
+        Only a resource's own count or for_each is meant (not an uncertain module around it), and
+        not one over the expansion limit, which is reported as a problem already.
+        """
+        block = self.block
+        if block.type != "resource" or block.labels[0] not in relevant_resource_types():
+            return
+        if self._reported_too_large or [instance.certain for instance in self._instances or ()] != [False]:
+            return
+        argument = "count" if "count" in block.body.attributes else "for_each"
+        line = block.body.attribute_lines.get(argument, block.location.start_line)
+        lines = self.scope_module.source_lines(self.path)
+        written = lines[line - 1].strip() if 0 < line <= len(lines) else argument
+        message = (
+            f"{self.base}: `{written}` is unknown here, so no rule judges its instances (they may or may not exist)"
+        )
+        self.scope_module.config.notes.append(Problem(message, Location(block.location.file, line, line)))
 
     def report_too_large(self, argument: str, size: str) -> None:
         """A count/for_each over the expansion limit: its instances are unknown, and the user is told."""
         line = self.block.body.attribute_lines.get(argument, self.block.location.start_line)
+        location = Location(self.block.location.file, line, line)
+        if self.scope_module.model is not None and self.scope_module.call is not None:
+            location = self.scope_module.call.location  # a model's files are not the user's: show the call
         message = (
             f"{self.base}: {size}, more than the expansion limit of {max_collection()};"
             " its instances are treated as unknown (raise --max-expansion to expand them)"
         )
-        self.scope_module.config.problems.append(Problem(message, Location(self.block.location.file, line, line)))
+        self.scope_module.config.problems.append(Problem(message, location))
 
     def value(self) -> Any:
         """What a reference to the block evaluates to: an instance, a list (count) or a map (for_each)."""
@@ -672,6 +788,7 @@ class ModuleCall(Expansion):
         """The module's key in ``.terraform/modules/modules.json``."""
         self._source: Source | None = None
         self._capped = False
+        self._checked = False
 
     @property
     def base(self) -> str:
@@ -687,9 +804,9 @@ class ModuleCall(Expansion):
     def _resolve(self) -> Source:
         parent = self.parent
         attributes = self.block.body.attributes
-        text = None
-        if "source" in attributes:
-            text = _value_or_unknown(attributes["source"], ModuleScope(parent, constants_only=True), "source")
+        literal = ModuleScope(parent, constants_only=True)
+        text = _value_or_unknown(attributes["source"], literal, "source") if "source" in attributes else None
+        version = _value_or_unknown(attributes["version"], literal, "version") if "version" in attributes else None
         found = resolve_source(
             text if isinstance(text, str) else None,
             parent.directory,
@@ -697,19 +814,36 @@ class ModuleCall(Expansion):
             parent.ancestry(),
             self.key,
             parent.context.root,
+            version if isinstance(version, str) else None,
         )
         if found.skipped:
             parent.context.note(f"{self.base}: {found.skipped}; its resources are not analysed", self.block.location)
             self._escape()
-        elif found.directory is not None:
+        elif found.directory is not None and found.model is None:
             parent.config.module_directories.add(os.path.realpath(found.directory))
         return found
 
-    def _escape(self) -> None:
-        """Resources handed to a module that is not read may get attachments unseen."""
+    def check_modelled(self, module: Module) -> None:
+        """Once per call of a model: note the inputs the model cannot know the effect of."""
+        if self._checked or module.model is None:
+            return
+        self._checked = True
+        arguments = [name for name in self.block.body.attributes if name not in MODULE_META_ARGUMENTS]
+        unknown = unmodelled_inputs(module.model, module.variables, arguments)
+        if unknown:
+            names = ", ".join(unknown)
+            self.parent.context.note(
+                f"{self.base}: the model of {module.model.model.name} does not know what {names} "
+                "change; what the module creates may differ",
+                self.block.location,
+            )
+            self._escape(unknown)
+
+    def _escape(self, names: Iterable[str] | None = None) -> None:
+        """Resources handed to a module that is not read (or an input not modelled) may get attachments unseen."""
         scope = Bindings(ModuleScope(self.parent), UNKNOWN_REPETITION)
         for name, expression in self.block.body.attributes.items():
-            if name not in MODULE_META_ARGUMENTS:
+            if name not in MODULE_META_ARGUMENTS and (names is None or name in names):
                 collect_references(_value_or_unknown(expression, scope, name), self.parent.config.escaped)
 
     def make(self, address: str, bindings: dict[str, Any], certain: bool) -> ModuleInstance:
@@ -755,7 +889,7 @@ class ModuleInstance:
         self.config = call.parent.config
         self._arguments: dict[str, Any] = {}
         self._in_progress: set[str] = set()
-        self._body: ModuleBody | None = None
+        self._body: Module | None = None
 
     @property
     def origin(self) -> str:
@@ -788,23 +922,21 @@ class ModuleInstance:
 
     def suppressions(self) -> list[Suppression]:
         """The skip comments written inside the module block."""
-        return self.call.parent.suppressions(self.call.path, self.location)
+        return self.call.parent.block_suppressions(self.call.path, self.call.block)
 
     def attribute_lines(self) -> dict[str, int]:
         """The lines of the module block's arguments."""
         return dict(self.call.block.body.attribute_lines)
 
-    def body(self) -> ModuleBody:
-        """The module's code: its real files, or the built-in model of a known community module."""
+    def body(self) -> Module:
+        """The module's code: its real files, or the stand-in of a community-module model."""
         if self._body is None:
             source = self.call.source()
-            assert source is not None, "instances exist only for readable sources"
-            if source.directory is None:
-                self._body = VpcEndpointsModule(self, self.call.parent.context.region, finalize)
-            else:
-                module = Module(self.call.parent.context, source.directory, source.display, call=self)
-                module.read_files()
-                self._body = module
+            assert source is not None and source.directory is not None, "instances exist only for readable sources"
+            module = Module(self.call.parent.context, source.directory, source.display, call=self, model=source.model)
+            module.read_files()
+            self.call.check_modelled(module)
+            self._body = module
         return self._body
 
     def attribute(self, name: str) -> Any:

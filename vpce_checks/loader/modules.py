@@ -2,9 +2,10 @@
 
 Terraform resolves a call in this order too: a local path (``./x``, ``../x``) is read in place;
 anything else is what ``terraform init`` downloaded, recorded in ``.terraform/modules/modules.json``
-of the root. The community module ``terraform-aws-modules/vpc/aws//modules/vpc-endpoints`` is
-modelled from its inputs when it has not been downloaded (:mod:`vpce_checks.core.community_modules`).
-Anything else cannot be read and is skipped with a note.
+of the root. A community module that has not been downloaded but has a model
+(:mod:`vpce_checks.core.community_modules`) is read from the model's stand-in module instead,
+for the releases the call's ``version`` (or Git ``?ref=``) admits. Anything else cannot be read
+and is skipped with a note.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Sequence
 
-from vpce_checks.core.community_modules import is_vpc_endpoints_source
+from vpce_checks.core.community_modules import ModelUse, find_model
 from vpce_checks.core.values import Unknown
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -32,11 +33,15 @@ UNKNOWN_REPETITION = {
 
 @dataclass(frozen=True)
 class Source:
-    """A module call's code: a directory to read, the built-in model (no directory), or a reason to skip."""
+    """A module call's code: a directory to read, or a reason to skip it.
+
+    ``model`` is set when the directory is the stand-in of a community-module model.
+    """
 
     directory: str | None = None
     display: str = ""
     skipped: str = ""
+    model: ModelUse | None = None
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,15 @@ def read_manifest(directory: str) -> dict[str, str]:
 
 
 def resolve_source(
-    source: str | None, caller_directory: str, caller_display: str, ancestry: Sequence[str], key: str, root: Root
+    source: str | None,
+    caller_directory: str,
+    caller_display: str,
+    ancestry: Sequence[str],
+    key: str,
+    root: Root,
+    version: str | None = None,
 ) -> Source:
-    """Where the code of a module call with this ``source`` is, for a caller in ``caller_directory``.
+    """Where the code of a module call with this ``source`` (and ``version``) is, for a caller in ``caller_directory``.
 
     ``ancestry`` holds the real directories of the modules above the call, to refuse a cycle.
     """
@@ -86,8 +97,12 @@ def resolve_source(
     elif key in root.downloads:
         directory = os.path.normpath(os.path.join(root.directory, root.downloads[key]))
         display = _display(root.display, root.downloads[key])
-    elif is_vpc_endpoints_source(source):
-        return Source()
+    elif (found := find_model(source)) is not None:
+        model, address = found
+        use = model.use(version, address.ref)
+        if use.problem:
+            return Source(skipped=use.problem)
+        return Source(directory=model.directory, display=f"(model of {model.name})", model=use)
     else:
         return Source(skipped=f"source {source!r} is not downloaded (run terraform init) or not readable")
     if not os.path.isdir(directory):

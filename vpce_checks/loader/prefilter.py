@@ -43,6 +43,11 @@ class TopBlock:
     """Line (1-based) of its first character."""
 
     @property
+    def header(self) -> tuple[str, ...]:
+        """``(type, *labels)``."""
+        return (self.type, *self.labels)
+
+    @property
     def key(self) -> tuple[str, str] | None:
         """``(type, name)`` for a resource block, else None."""
         if self.type == "resource" and len(self.labels) == 2:

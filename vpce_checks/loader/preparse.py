@@ -1,6 +1,6 @@
 """The parse phase: parse the files of a module before it is evaluated, fast.
 
-Every ``.tf`` file of the module is split into its top-level blocks by
+Every native-syntax file of the module is split into its top-level blocks by
 :mod:`vpce_checks.loader.prefilter`, and only the blocks that can matter are handed to
 python-hcl2, each parsed alone with its lines moved back to where they are in the file; results
 are kept in a :class:`ParseCache` by content. They are handed to
@@ -22,6 +22,7 @@ from lark import Tree
 
 from vpce_checks.loader import syntax, trees
 from vpce_checks.loader.cache import ParseCache
+from vpce_checks.loader.files import configuration_files, is_json_file
 from vpce_checks.loader.prefilter import FileBlocks, TopBlock, references, select_blocks, split_blocks
 from vpce_checks.loader.syntax import Limits, ParseError, Preparsed
 
@@ -48,10 +49,10 @@ def preparse(directories: Sequence[str], settings: Settings) -> None:
     for directory in directories:
         syntax.mark_prepared(directory)
         try:
-            names = sorted(os.listdir(directory))
+            chosen = configuration_files(os.listdir(directory))
         except OSError:
             continue
-        modules.append([os.path.join(directory, name) for name in names if name.endswith((".tf", ".tf.json"))])
+        modules.append([os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides]])
     paths = [path for files in modules for path in files]
     if not paths:
         return
@@ -85,7 +86,8 @@ def _provided(entry: Entry, indices: list[int]) -> Preparsed | None:
         message, line = entry["error"]
         return Preparsed(error=(message, line))
     if entry.get("full"):
-        return Preparsed(tree=entry["full"])
+        skipped = tuple((message, line, header) for message, line, header in entry.get("skipped", []))
+        return Preparsed(tree=entry["full"], skipped=skipped)
     if entry.get("unprepared"):
         return None
     blocks = [entry["parsed"][str(index)] for index in indices]
@@ -125,10 +127,10 @@ def _first_pass(path: str, settings: Settings) -> Entry:
     if content is None:
         return _empty(unprepared=True)
     try:
-        text = _universal_newlines(content.decode("utf-8"))
+        text = _text_of(content)
     except UnicodeDecodeError:
         return _empty(unprepared=True)
-    if path.endswith(".json"):
+    if is_json_file(path):
         return _empty(unprepared=True, other_references=references(text))
     cache = ParseCache(settings.cache_directory)
     key = cache.key(content, f"nesting={settings.limits.max_nesting}")
@@ -154,14 +156,18 @@ def _second_pass(path: str, entry: Entry, indices: list[int], settings: Settings
     key = entry.get("key")
     if content is None or key != cache.key(content, f"nesting={settings.limits.max_nesting}"):
         return _empty(unprepared=True)  # the file changed under us: let the loader read it afresh
-    entry = _parse_blocks(entry, _universal_newlines(content.decode("utf-8")), path, indices)
+    entry = _parse_blocks(entry, _text_of(content), path, indices)
     cache.put(key, entry)
     return entry
 
 
-def _universal_newlines(text: str) -> str:
-    """The text as the loader reads it (``open`` in text mode turns CRLF and CR into LF)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _text_of(content: bytes) -> str:
+    """The text as the loader reads it. Raises UnicodeDecodeError.
+
+    ``open`` in text mode turns CRLF and CR into LF, and a leading byte order mark is dropped
+    (:func:`vpce_checks.loader.syntax.without_byte_order_mark`).
+    """
+    return syntax.without_byte_order_mark(content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _split(text: str, path: str) -> Entry:
@@ -180,8 +186,8 @@ def _split(text: str, path: str) -> Entry:
 def _parse_blocks(entry: Entry, text: str, path: str, indices: list[int]) -> Entry:
     """``entry`` with the blocks of ``indices`` parsed; the whole file when one of them fails.
 
-    A block that does not parse alone is parsed with its file, so that the error reported is
-    the one python-hcl2 finds first in the whole file, exactly as without this phase.
+    A block that does not parse alone sends the file to :func:`vpce_checks.loader.syntax.parse_blocks`,
+    as without this phase, so that the blocks left out and the problems reported are the same.
     """
     if entry.get("full") or entry.get("error"):
         return entry
@@ -210,9 +216,14 @@ def _whole_file(text: str, path: str) -> Entry:
 
 def _parse_whole(text: str, path: str) -> Entry:
     try:
-        return {"full": trees.encode(syntax.parse_hcl(text, path))}
+        tree, skipped = syntax.parse_blocks(text, path)
     except ParseError as error:
         return {"error": [error.problem.message, error.problem.location.start_line]}
+    left_out = [
+        [part.problem.message, part.problem.location.start_line, None if part.header is None else list(part.header)]
+        for part in skipped
+    ]
+    return {"full": trees.encode(tree), "skipped": left_out}
 
 
 def _well_formed(entry: Entry) -> bool:

@@ -2,14 +2,15 @@
 
 Native files are parsed by python-hcl2 into its Lark parse tree; expressions stay as subtrees and
 are evaluated later by :mod:`vpce_checks.loader.evaluate`. JSON files give the same shapes, their
-string templates parsed by python-hcl2 too.
+string templates parsed by python-hcl2 too. Text goes through :mod:`vpce_checks.loader.compat`
+first, so that what Terraform accepts and python-hcl2 does not is read too, and a file with a
+syntax error loses only the top-level blocks that hold one (:func:`parse_blocks`).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Union
 
@@ -19,8 +20,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.tree import ParseTree
 
 from vpce_checks.core.model import Location, Problem
-from vpce_checks.core.text import interpolation_end
-from vpce_checks.loader import trees
+from vpce_checks.loader import compat, trees
+from vpce_checks.loader.files import is_json_file
+from vpce_checks.loader.prefilter import TopBlock, split_blocks
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,36 @@ class Block:
     labels: list[str]
     body: Body
     location: Location
+    overrides: list[Location] = field(default_factory=list)
+    """Where the override-file blocks merged into this one are written (see :mod:`.overrides`)."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A part of a file left out for a syntax error: the problem, and the block's header if known."""
+
+    problem: Problem
+    header: tuple[str, ...] | None
+    """``(type, *labels)`` of the block; None for the rest of a file the scanner could not split."""
 
 
 class ParseError(Exception):
-    """A file that is not valid Terraform, with the line where reading stopped."""
+    """A file that is not valid Terraform, with the line where reading stopped.
 
-    def __init__(self, problem: Problem) -> None:
+    When only some top-level blocks of a file hold errors, ``blocks`` are the file's other blocks,
+    read as usual, and ``skipped`` says what was left out (``problem`` is the first problem).
+    """
+
+    def __init__(self, problem: Problem, blocks: list[Block] | None = None, skipped: list[Skipped] | None = None):
         super().__init__(problem.message)
         self.problem = problem
+        self.blocks: list[Block] = blocks or []
+        self.skipped: list[Skipped] = skipped or []
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of the file: one per part left out, or the one that makes it unreadable."""
+        return [part.problem for part in self.skipped] or [self.problem]
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,8 @@ class Preparsed:
     tree: trees.Encoded | None = None
     error: tuple[str, int] | None = None
     """The message and line of the problem that makes the file unreadable."""
+    skipped: tuple[tuple[str, int, list[str] | None], ...] = ()
+    """Message, line and header (see :class:`Skipped`) of each part left out of ``tree``."""
 
 
 _preparsed: dict[str, Preparsed] = {}
@@ -137,9 +163,11 @@ def _store_key(path: str) -> str:
 
 
 def read_file(path: str, display: str) -> list[Block]:
-    """The top-level blocks of one ``.tf`` or ``.tf.json`` file.
+    """The top-level blocks of one configuration file (``.tf``, ``.tofu``, ``.tf.json``, ``.tofu.json``).
 
-    ``display`` is the file's name as findings show it. Raises :class:`ParseError`.
+    ``display`` is the file's name as findings show it. Raises :class:`ParseError`; when some
+    top-level blocks could be read, the error holds them (``blocks``) and what was left out
+    (``skipped``, a problem each).
     """
     provided = _provided(path)
     if provided is not None:
@@ -148,13 +176,27 @@ def read_file(path: str, display: str) -> list[Block]:
             raise ParseError(Problem(message, Location(display, line, line)))
         assert provided.tree is not None
         try:
-            return _hcl_blocks(trees.decode(provided.tree), display)
+            blocks = _hcl_blocks(trees.decode(provided.tree), display)
         except trees.MalformedTree:
             pass  # cannot happen for trees this process built; parse the file again to be sure
+        else:
+            skipped = [
+                Skipped(Problem(message, Location(display, line, line)), None if header is None else tuple(header))
+                for message, line, header in provided.skipped
+            ]
+            return _complete(blocks, skipped)
     text = _read_text(path, display)
-    if path.endswith(".json"):
+    if is_json_file(path):
         return _json_blocks(text, display)
-    return _hcl_blocks(parse_hcl(text, display), display)
+    tree, skipped = parse_blocks(text, display)
+    return _complete(_hcl_blocks(tree, display), skipped)
+
+
+def _complete(blocks: list[Block], skipped: list[Skipped]) -> list[Block]:
+    """``blocks`` when nothing was left out, else the :class:`ParseError` that carries them."""
+    if skipped:
+        raise ParseError(skipped[0].problem, blocks, skipped)
+    return blocks
 
 
 def read_attributes(path: str, display: str) -> Body:
@@ -172,12 +214,25 @@ def _read_text(path: str, display: str) -> str:
         if size > limits.max_file_bytes:
             raise ParseError(Problem(too_large_message(size), Location(display, 1, 1)))
         with open(path, encoding="utf-8") as handle:
-            return handle.read()
+            text = handle.read()
     except UnicodeDecodeError as error:
         line = _line_of_offset(path, error.start)
         raise ParseError(Problem("file is not UTF-8 text", Location(display, line, line))) from error
     except OSError as error:
         raise ParseError(Problem(f"cannot read file: {error.strerror}", Location(display, 1, 1))) from error
+    return text if path.endswith(".json") else without_byte_order_mark(text)
+
+
+def without_byte_order_mark(text: str) -> str:
+    """Native-syntax text without the UTF-8 byte order mark it may start with.
+
+    Terraform's HCL parser ignores a leading byte order mark in native syntax (hashicorp/terraform
+    pull request 19715); its JSON parser does not (see :func:`_load_json_object`).
+    """
+    return text[1:] if text.startswith(BYTE_ORDER_MARK) else text
+
+
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def too_large_message(size: int) -> str:
@@ -226,15 +281,82 @@ def parser_identity() -> str:
     return _parser_identity
 
 
-def parse_hcl(text: str, display: str) -> ParseTree:
-    """python-hcl2's parse tree of HCL text. Raises :class:`ParseError` with the failing line."""
+def parse_hcl(text: str, display: str, first_line: int = 1) -> ParseTree:
+    """python-hcl2's parse tree of HCL text. Raises :class:`ParseError` with the failing line.
+
+    ``first_line`` is the line of the file on which ``text`` starts: errors name lines of the
+    file (the tree's own lines still count from 1).
+    """
+    prepared = compat.prepare(text)
     try:
-        return _parser(text)
+        tree = _parser(prepared.text)
     except UnexpectedInput as error:
-        line = max(1, min(int(getattr(error, "line", 1) or 1), text.count("\n") + 1))
-        raise ParseError(Problem(_syntax_message(error), Location(display, line, line))) from error
+        line = max(1, min(int(getattr(error, "line", 1) or 1), text.count("\n") + 1)) + first_line - 1
+        message = compat.restore_in_message(_syntax_message(error, line), prepared.names)
+        raise ParseError(Problem(message, Location(display, line, line))) from error
     except RecursionError as error:
-        raise ParseError(Problem("nesting is too deep to parse", Location(display, 1, 1))) from error
+        raise ParseError(Problem("nesting is too deep to parse", Location(display, first_line, first_line))) from error
+    compat.restore_names(tree, prepared.names)
+    return tree
+
+
+def parse_blocks(text: str, display: str) -> tuple[ParseTree, list[Skipped]]:
+    """The parse tree of a whole file and, when it has syntax errors, what was left out.
+
+    A file that does not parse whole is split into its top-level blocks
+    (:func:`vpce_checks.loader.prefilter.split_blocks`), each parsed alone: the blocks that
+    parse are kept (lines as in the file), and each one that does not is a problem at the
+    line of its error. Raises :class:`ParseError` when nothing can be told apart (the scanner
+    cannot delimit a single block, or the text nests too deep).
+    """
+    try:
+        return parse_hcl(text, display), []
+    except ParseError as whole:
+        failure = whole
+    split = split_blocks(text, limits.max_nesting)
+    if split.too_deep is not None or not split.blocks:
+        raise failure
+    kept: list[trees.Encoded] = []
+    failed: list[tuple[Problem, TopBlock | None, int, int]] = []
+    parts: list[tuple[int, int, int, TopBlock | None]] = [
+        (block.start, block.end, block.line, block) for block in split.blocks
+    ]
+    if not split.confident:  # the scanner lost its way after the last block: the rest goes as one part
+        tail = split.blocks[-1].end
+        parts.append((tail, len(text), text.count("\n", 0, tail) + 1, None))
+    for start, end, line, block in parts:
+        try:
+            document = parse_hcl(text[start:end] + "\n", display, first_line=line)
+        except ParseError as error:
+            first = text.count("\n", 0, len(text) - len(text[start:].lstrip())) + 1
+            failed.append((error.problem, block, first, text.rstrip().count("\n", 0, end) + 1))
+            continue
+        kept.extend(
+            trees.encode(child, line - 1)
+            for child in subtree(document, 0).children
+            if isinstance(child, Tree) and child.data != "new_line_or_comment"
+        )
+    skipped = [
+        Skipped(_left_out(problem, block, (first, last), bool(kept)), None if block is None else block.header)
+        for problem, block, first, last in failed
+    ]
+    return trees.decode(["start", 0, 0, [["body", 0, 0, kept]]]), skipped
+
+
+def _left_out(problem: Problem, block: TopBlock | None, lines: tuple[int, int], others_read: bool) -> Problem:
+    """The problem of a part (``lines``) that could not be read, saying what was read instead."""
+    if not others_read:
+        return problem
+    if block is None:
+        what = f"the rest of the file (lines {lines[0]}-{lines[1]}) was skipped"
+    else:
+        header = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+        what = f"block {header} (lines {lines[0]}-{lines[1]}) was skipped"
+    message = (
+        f"{problem.message}; {what}, the file's other blocks were read, and rules that need the whole"
+        " module stay silent"
+    )
+    return Problem(message, problem.location)
 
 
 def subtree(node: ParseTree, index: int) -> ParseTree:
@@ -250,8 +372,8 @@ def parse_expression(text: str, display: str) -> ParseTree:
     return subtree(subtree(subtree(document, 0), 0), 2)
 
 
-def _syntax_message(error: UnexpectedInput) -> str:
-    where = f"line {getattr(error, 'line', '?')}, column {getattr(error, 'column', '?')}"
+def _syntax_message(error: UnexpectedInput, line: int) -> str:
+    where = f"line {line}, column {getattr(error, 'column', '?')}"
     if isinstance(error, UnexpectedEOF):
         return f"invalid HCL: the file ends too early (unclosed block, string or bracket?) at {where}"
     if isinstance(error, UnexpectedToken):
@@ -330,45 +452,70 @@ _LABELS = {
 
 
 def _load_json_object(text: str, display: str) -> dict[str, Any]:
+    data = _load_json(text, display)
+    if not isinstance(data, dict):
+        raise ParseError(Problem("a Terraform JSON file must hold one JSON object", Location(display, 1, 1)))
+    return data
+
+
+def _load_json(text: str, display: str) -> Any:
+    if text.startswith(BYTE_ORDER_MARK):
+        # HCL's JSON scanner has no byte order mark rule: Terraform stops with "Invalid start of value".
+        message = (
+            "the file starts with a UTF-8 byte order mark, which Terraform's JSON parser rejects; save it without one"
+        )
+        raise ParseError(Problem(message, Location(display, 1, 1)))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ParseError(
             Problem(f"invalid JSON: {error.msg}", Location(display, error.lineno, error.lineno))
         ) from error
-    if not isinstance(data, dict):
-        raise ParseError(Problem("a Terraform JSON file must hold one JSON object", Location(display, 1, 1)))
     return data
 
 
 def _json_blocks(text: str, display: str) -> list[Block]:
-    data = _load_json_object(text, display)
+    """The blocks of a JSON-syntax file.
+
+    HCL's JSON syntax allows an array of objects wherever an object of blocks or labels is
+    expected, the root included ("a JSON object or a JSON array of objects", hashicorp/hcl
+    json/public.go): each object counts as if its properties were written in one object.
+    """
+    data = _load_json(text, display)
+    if not isinstance(data, dict) and not (
+        isinstance(data, list) and data and all(isinstance(item, dict) for item in data)
+    ):
+        message = "a Terraform JSON file must hold one JSON object, or an array of objects"
+        raise ParseError(Problem(message, Location(display, 1, 1)))
     lines = _JsonLines(text)
     blocks: list[Block] = []
-    for block_type, content in data.items():
-        depth = _LABELS.get(block_type)
-        if depth is None:
-            continue
-        for labels, body in _json_levels(content, depth):
-            bodies = body if block_type == "provider" and isinstance(body, list) else [body]
-            for item in bodies:
-                if not isinstance(item, dict):
-                    continue
+    for root in _objects(data):
+        for block_type, content in root.items():
+            depth = _LABELS.get(block_type)
+            if depth is None:
+                continue
+            for labels, body in _json_levels(content, depth):
                 start = lines.find(labels[-1] if labels else block_type)
                 location = Location(display, start, start)
-                blocks.append(Block(block_type, labels, _json_body(item, lines), location))
+                blocks.append(Block(block_type, labels, _json_body(body, lines), location))
     return blocks
 
 
-def _json_levels(content: Any, depth: int) -> list[tuple[list[str], Any]]:
+def _objects(value: Any) -> list[dict[str, Any]]:
+    """An object, or the objects of an array of them."""
+    if isinstance(value, dict):
+        return [value]
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _json_levels(content: Any, depth: int) -> list[tuple[list[str], dict[str, Any]]]:
     if depth == 0:
-        return [([], content)]
-    if not isinstance(content, dict):
-        return []
+        return [([], body) for body in _objects(content)]
     result = []
-    for key, inner in content.items():
-        for labels, body in _json_levels(inner, depth - 1):
-            result.append(([key, *labels], body))
+    for level in _objects(content):
+        for key, inner in level.items():
+            for labels, body in _json_levels(inner, depth - 1):
+                result.append(([key, *labels], body))
     return result
 
 
@@ -396,33 +543,3 @@ class _JsonLines:
                 self._cursor = index
                 return index + 1
         return self._cursor + 1
-
-
-_INTERPOLATION_START = re.compile(r"(?<!\$)\$\{")
-
-
-def template_to_hcl(text: str) -> str:
-    """A JSON-syntax template string rewritten as an HCL quoted string, for python-hcl2 to parse.
-
-    Literal text is escaped; the inside of each ``${ … }`` is copied as it is, since quotes in
-    there belong to the expression.
-    """
-    out = ['"']
-    index = 0
-    while index < len(text):
-        match = _INTERPOLATION_START.search(text, index)
-        if match is None:
-            out.append(_escape(text[index:]))
-            break
-        out.append(_escape(text[index : match.start()]))
-        end = interpolation_end(text, match.end()) or len(text)
-        out.append(text[match.start() : end])
-        index = end
-    out.append('"')
-    return "".join(out)
-
-
-def _escape(literal: str) -> str:
-    return (
-        literal.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )

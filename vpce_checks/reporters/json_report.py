@@ -10,16 +10,19 @@ from typing import Any, Sequence
 
 from vpce_checks import __version__
 from vpce_checks.core.findings import Finding, Severity
+from vpce_checks.core.model import Problem
 from vpce_checks.core.registry import Rule
+from vpce_checks.reporters.run import NO_RUN, Run, unique_notes
 
 SCHEMA_VERSION = 1
 TOOL_NAME = "vpce-checks"
 
 
-def document(findings: Sequence[Finding], baselined: int = 0) -> dict[str, Any]:
+def document(findings: Sequence[Finding], baselined: int = 0, run: Run = NO_RUN) -> dict[str, Any]:
     """Build the JSON document as a dict, keys in their documented order.
 
-    ``baselined`` is the number of findings a baseline file hid (they are not in ``findings``).
+    ``baselined`` is the number of findings a baseline file hid (they are not in ``findings``);
+    ``run`` gives what was scanned and the notes.
     """
     active = [finding for finding in findings if not finding.suppressed]
     by_severity = {
@@ -36,15 +39,21 @@ def document(findings: Sequence[Finding], baselined: int = 0) -> dict[str, Any]:
             "baselined": baselined,
         },
         "findings": [_finding(finding) for finding in findings],
+        "scanned": None if run.scanned is None else {"modules": run.scanned.modules, "files": run.scanned.files},
+        "notes": [_note(note) for note in unique_notes(run.notes)],
     }
 
 
-def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
+def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0, run: Run = NO_RUN) -> str:
     """Render ``findings`` (already sorted; order kept) as JSON, indented, ending with a newline.
 
     ``rules`` is accepted for a uniform reporter interface; the JSON format does not list rules.
     """
-    return json.dumps(document(findings, baselined), indent=2, sort_keys=False) + "\n"
+    return json.dumps(document(findings, baselined, run), indent=2, sort_keys=False) + "\n"
+
+
+def _note(note: Problem) -> dict[str, Any]:
+    return {"message": note.message, "file": note.location.file, "line": note.location.start_line}
 
 
 def _finding(finding: Finding) -> dict[str, Any]:
@@ -60,4 +69,5 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "vpc": finding.vpc,
         "suppressed": finding.suppressed,
         "suppression_reason": finding.suppression_reason,
+        "suppression_until": finding.suppression_until,
     }

@@ -18,11 +18,12 @@ from typing import Sequence
 
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.registry import Rule
+from vpce_checks.reporters.run import NO_RUN, Run
 
 SUITES_NAME = "vpce-checks"
 
 
-def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
+def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0, run: Run = NO_RUN) -> str:
     """Render ``findings`` (order kept) as a JUnit XML ``<testsuites>`` document ending with a newline.
 
     ``rules`` are the rules that ran (one suite each); a finding of a rule not among them gets a

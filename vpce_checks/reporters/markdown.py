@@ -2,8 +2,9 @@
 
 A heading, the counts by severity, then a table of the unsuppressed findings (severity, rule
 linked to its documentation page, ``file:line``, resource, message); suppressed findings follow in
-a collapsed ``<details>`` block. A clean run is one line saying so and how many rules ran. The
-number of findings a baseline hid is said in the counts line.
+a collapsed ``<details>`` block, and so do the run's notes (what could not be judged or was
+skipped). A clean run is one line saying so and how many rules ran. The number of findings a
+baseline hid is said in the counts line.
 
 A table lists at most :data:`MAX_ROWS` findings and then says how many it left out: GitHub
 refuses comments over 65,536 characters, and a long table is read by no one; the SARIF, JUnit
@@ -16,6 +17,7 @@ from typing import Sequence
 
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.registry import DOCS_URL, Rule
+from vpce_checks.reporters.run import NO_RUN, Run, unique_notes
 from vpce_checks.reporters.text import severity_counts
 
 TITLE = "## vpce-checks"
@@ -24,7 +26,7 @@ MAX_ROWS = 100
 """The most findings one table lists."""
 
 
-def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
+def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0, run: Run = NO_RUN) -> str:
     """Render ``findings`` (order kept) as GitHub-flavoured Markdown ending with one newline."""
     active = [finding for finding in findings if not finding.suppressed]
     suppressed = [finding for finding in findings if finding.suppressed]
@@ -44,13 +46,24 @@ def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 
     if suppressed:
         summary = f"<details><summary>Suppressed findings ({len(suppressed)})</summary>"
         parts.append(f"{summary}\n\n{_table(suppressed)}\n\n</details>")
+    skipped = unique_notes(run.notes)
+    if skipped:
+        items = "\n".join(
+            f"- {_code(_where(note.location.file, note.location.start_line))}: {_cell(note.message)}"
+            for note in skipped
+        )
+        parts.append(f"<details><summary>Not judged or skipped ({len(skipped)})</summary>\n\n{items}\n\n</details>")
     return "\n\n".join(parts) + "\n"
+
+
+def _where(file: str, line: int) -> str:
+    return f"{file}:{line}" if line >= 1 else file
 
 
 def _table(findings: Sequence[Finding]) -> str:
     rows = [HEADER]
     for finding in findings[:MAX_ROWS]:
-        location = f"{finding.file}:{finding.start_line}" if finding.start_line >= 1 else finding.file
+        location = _where(finding.file, finding.start_line)
         message = finding.message
         if finding.suppressed and finding.suppression_reason:
             message += f" (suppressed: {finding.suppression_reason})"

@@ -3,7 +3,8 @@
 One run; ``tool.driver.rules`` lists every rule that ran, in the order given; each result points
 at its rule by ``ruleId`` and ``ruleIndex``. ``partialFingerprints["vpceChecks/v1"]`` hashes the
 rule, the resource address and the file (not the line), so a finding keeps its identity when the
-lines above it move.
+lines above it move. What the scan could not judge or skipped (the run's notes) are
+``invocations[0].toolExecutionNotifications`` of level ``note``, with their file and line.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from urllib.parse import quote
 
 from vpce_checks import __version__
 from vpce_checks.core.findings import Finding, Severity
+from vpce_checks.core.model import Problem
 from vpce_checks.core.registry import Rule
+from vpce_checks.reporters.run import NO_RUN, Run, unique_notes
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -31,7 +34,7 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 _URI_SAFE = "/:@!$&'()*+,;=-._~"
 
 
-def log(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, Any]:
+def log(findings: Sequence[Finding], rules: Sequence[Rule], run: Run = NO_RUN) -> dict[str, Any]:
     """Build the SARIF log as a dict."""
     indexes: dict[str, int] = {}
     descriptors: list[dict[str, Any]] = []
@@ -52,19 +55,25 @@ def log(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, Any]:
                         "rules": descriptors,
                     }
                 },
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "toolExecutionNotifications": [_notification(note) for note in unique_notes(run.notes)],
+                    }
+                ],
                 "results": [_result(finding, indexes.get(finding.rule_id)) for finding in findings],
             }
         ],
     }
 
 
-def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0) -> str:
+def render(findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0, run: Run = NO_RUN) -> str:
     """Render ``findings`` (order kept) and the ``rules`` that ran as a SARIF 2.1.0 log, ending with a newline.
 
     ``baselined`` is accepted for a uniform reporter interface: findings hidden by a baseline are
     simply absent, which is what code scanning needs to show only new alerts.
     """
-    return json.dumps(log(findings, rules), indent=2) + "\n"
+    return json.dumps(log(findings, rules, run), indent=2) + "\n"
 
 
 def fingerprint(finding: Finding) -> str:
@@ -96,6 +105,13 @@ def _descriptor(item: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[item.severity]},
         "properties": {"tags": [item.category]},
     }
+
+
+def _notification(note: Problem) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(note.location.file)}}
+    if note.location.start_line >= 1:
+        physical["region"] = {"startLine": note.location.start_line}
+    return {"level": "note", "message": {"text": note.message}, "locations": [{"physicalLocation": physical}]}
 
 
 def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:

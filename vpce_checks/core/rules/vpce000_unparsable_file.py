@@ -18,12 +18,17 @@ from vpce_checks.core.registry import Violation, rule
 def check(network: Network) -> Iterator[Violation]:
     """
     ## What it does
-    Reports a `.tf`, `.tf.json` or `.tfvars` file that is not valid HCL or JSON, at the line where
-    reading stopped. The other files of the directory are still scanned.
+    Reports a `.tf`, `.tf.json`, `.tofu`, `.tofu.json` or `.tfvars` file that is not valid HCL or
+    JSON, at the line where reading stopped. When the file's top-level blocks can be told apart,
+    only the blocks that hold an error are left out (each is reported, naming the block) and the
+    others are read. It also reports what Terraform rejects in override files: an override block
+    that matches no block of the other files, `depends_on` in an override block, and `moved` or
+    `import` blocks there. The other files of the directory are still scanned.
 
     ## Why is this bad?
-    Nothing in the file can be checked, so every rule is blind to its resources; Terraform
-    itself would refuse the configuration.
+    What is not read cannot be checked, so every rule is blind to its resources; Terraform itself
+    would refuse the configuration. While part of a module is missing, the rules about a whole
+    VPC stay silent for it, since what they miss may be in the part not read.
 
     ## Example
     ```hcl
@@ -43,6 +48,8 @@ def check(network: Network) -> Iterator[Violation]:
 
     ## References
     - [Terraform configuration syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration)
+    - [Terraform: Override Files](https://developer.hashicorp.com/terraform/language/files/override)
+    - [OpenTofu: Files and Directories](https://opentofu.org/docs/language/files/)
     """
     for problem in network.config.problems:
         yield Violation(address="", location=problem.location, message=problem.message)

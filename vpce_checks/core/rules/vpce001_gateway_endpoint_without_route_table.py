@@ -60,6 +60,6 @@ def check(network: Network) -> Iterator[Violation]:
         ):
             yield violation(
                 endpoint.resource,
-                f"Gateway endpoint for {endpoint.label} has no route table: no traffic is routed to it. "
+                f"{endpoint.description} has no route table: no traffic is routed to it. "
                 "Add route_table_ids or an aws_vpc_endpoint_route_table_association.",
             )

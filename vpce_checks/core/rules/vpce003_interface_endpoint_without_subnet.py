@@ -54,6 +54,6 @@ def check(network: Network) -> Iterator[Violation]:
         if endpoint.resource.certain and endpoint.is_interface and endpoint.subnets.certainly_empty:
             yield violation(
                 endpoint.resource,
-                f"Interface endpoint for {endpoint.label} has no subnet, so it has no network interface "
+                f"{endpoint.description} has no subnet, so it has no network interface "
                 "and nothing can reach it. Add subnet_ids (one private subnet per AZ).",
             )

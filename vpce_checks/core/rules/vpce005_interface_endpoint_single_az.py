@@ -19,9 +19,10 @@ def check(network: Network) -> Iterator[Violation]:
     """
     ## What it does
     Flags an Interface endpoint whose subnets all lie in one Availability Zone. The AZ of each
-    subnet is read from the `availability_zone` or `availability_zone_id` of the `aws_subnet` it
-    refers to. A single subnet is one AZ even when its AZ is unknown; otherwise, when any subnet's
-    AZ cannot be known, the rule stays silent.
+    subnet is read from the `availability_zone` or `availability_zone_id` of the `aws_subnet` (or
+    `aws_default_subnet`) it refers to. A single subnet is one AZ even when its AZ is unknown;
+    otherwise, when any subnet's AZ cannot be known, the rule stays silent. Gateway Load Balancer
+    endpoints are not judged: they take one subnet by design.
 
     ## Why is this bad?
     The endpoint's network interfaces live only in that AZ. When the AZ fails, workloads in the
@@ -54,6 +55,7 @@ def check(network: Network) -> Iterator[Violation]:
 
     ## References
     - [Interface endpoint properties: subnets and AZs](https://docs.aws.amazon.com/vpc/latest/privatelink/interface-endpoints.html)
+    - [Gateway Load Balancer endpoints: only one Availability Zone](https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-load-balancer-endpoints.html)
     - [Reliability pillar: deploy across multiple AZs](https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/use-fault-isolation-to-protect-your-workload.html)
     """
     for endpoint in network.endpoints:
@@ -66,7 +68,7 @@ def check(network: Network) -> Iterator[Violation]:
             where = ", ".join(sorted(zones)) or "its only subnet's AZ"
             yield violation(
                 endpoint.resource,
-                f"Interface endpoint for {endpoint.label} has subnets in only one AZ ({where}): an outage "
+                f"{endpoint.description} has subnets in only one AZ ({where}): an outage "
                 "of that AZ cuts every workload off the service. Add a subnet in a second AZ.",
                 attribute="subnet_ids",
             )

@@ -56,7 +56,7 @@ def check(network: Network) -> Iterator[Violation]:
         if endpoint.is_interface and endpoint.route_tables.certainly_present:
             yield violation(
                 endpoint.resource,
-                f"Interface endpoint for {endpoint.label} has route tables attached; route tables apply "
+                f"{endpoint.description} has route tables attached; route tables apply "
                 "only to Gateway endpoints. Remove them or change the endpoint type.",
                 attribute="route_table_ids",
             )
@@ -67,10 +67,11 @@ def check(network: Network) -> Iterator[Violation]:
                 if attachment.certainly_present
             ]
             if wrong:
-                how = "" if endpoint.resource.has("vpc_endpoint_type") else " (type omitted: the provider default)"
+                written = endpoint.resource.has("vpc_endpoint_type")
+                how = "" if written else " (its type is omitted: the provider default)"
                 yield violation(
                     endpoint.resource,
-                    f"Gateway endpoint{how} for {endpoint.label} has {' and '.join(wrong)} attached; they apply "
+                    f"{endpoint.description}{how} has {' and '.join(wrong)} attached; they apply "
                     'only to Interface endpoints. Use route_table_ids, or set vpc_endpoint_type = "Interface".',
                     attribute="subnet_ids" if endpoint.subnets.certainly_present else "security_group_ids",
                 )

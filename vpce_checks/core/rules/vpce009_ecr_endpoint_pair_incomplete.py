@@ -18,8 +18,9 @@ from vpce_checks.core.registry import Violation, rule, violation
 def check(network: Network) -> Iterator[Violation]:
     """
     ## What it does
-    Flags a VPC with an `ecr.api` endpoint but no `ecr.dkr` endpoint, or the reverse. Only VPCs
-    declared in the scanned configuration are judged.
+    Flags a VPC with an `ecr.api` endpoint but no `ecr.dkr` endpoint, or the reverse (for the
+    same region: a cross-region endpoint, with `service_region`, pairs only with one for its own
+    region). Only VPCs declared in the scanned configuration are judged.
 
     ## Why is this bad?
     A pull needs both: `ecr.api` for authentication and the registry API, `ecr.dkr` for the Docker
@@ -53,7 +54,7 @@ def check(network: Network) -> Iterator[Violation]:
         if bool(api) == bool(dkr):
             continue
         present, missing = ("ecr.api", "ecr.dkr") if api else ("ecr.dkr", "ecr.api")
-        if not vpc.lacks(missing):
+        if not vpc.lacks(missing, region=(api or dkr)[0].region):
             continue
         yield violation(
             (api or dkr)[0].resource,

@@ -5,6 +5,7 @@ from typing import Iterator
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.network import Network
 from vpce_checks.core.registry import Violation, rule, violation
+from vpce_checks.core.routing import Egress, egress_of, the
 
 SESSION_MANAGER = ("ssm", "ssmmessages", "ec2messages")
 
@@ -61,8 +62,11 @@ def check(network: Network) -> Iterator[Violation]:
             continue
         anchor = next(service for service in ("ssmmessages", "ec2messages", "ssm") if service in present)
         names = " and ".join(missing)
-        if vpc.nat_route_tables:
-            effect = f"the agent reaches {names} through the NAT gateway instead, and pays per GB for it"
+        kinds = list(egress_of(vpc.egress_route_tables))
+        if kinds:
+            through = " or ".join(the(kind) for kind in kinds)
+            paid = "" if kinds == [Egress.NAT_INSTANCE] else ", and pays per GB for it"
+            effect = f"the agent reaches {names} through {through} instead{paid}"
         else:
             effect = "instances cannot register or open sessions unless another route exists"
         if missing == ["ec2messages"]:

@@ -19,8 +19,11 @@ def check(network: Network) -> Iterator[Violation]:
     """
     ## What it does
     Flags the second and later Interface endpoints, in declaration order, for the same service in
-    the same VPC when private DNS is enabled on each. Two endpoints whose `vpc_id` comes from the
-    same unknown input (say `var.vpc_id`) are in the same VPC.
+    the same region and the same VPC when private DNS is enabled on each. Two endpoints whose
+    `vpc_id` comes from the same unknown input (say `var.vpc_id`) are in the same VPC. Endpoints
+    for one service in different regions are not duplicates: a cross-region endpoint (with
+    `service_region`, or a service name of another region) reaches the service in its own region,
+    under that region's DNS name.
 
     ## Why is this bad?
     Private DNS creates a private hosted zone for the service's name, and a VPC can hold only one:
@@ -46,12 +49,26 @@ def check(network: Network) -> Iterator[Violation]:
     ```
 
     ## Use instead
-    Keep one endpoint per service and VPC, with subnets in every AZ that needs it.
+    Keep one endpoint per service, region and VPC, with subnets in every AZ that needs it. An
+    endpoint for the service in another region is fine:
+
+    ```hcl
+    resource "aws_vpc_endpoint" "sts_us_west_2" {
+      vpc_id              = aws_vpc.main.id
+      service_name        = "com.amazonaws.us-west-2.sts"
+      service_region      = "us-west-2"
+      vpc_endpoint_type   = "Interface"
+      private_dns_enabled = true
+      # ...
+    }
+    ```
 
     ## References
     - [Private DNS for interface endpoints](https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns)
+    - [Cross-region enabled AWS services: create an interface endpoint to a service in another Region](https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html)
+    - [aws_vpc_endpoint: `service_region`](https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/vpc_endpoint)
     """
-    groups: dict[tuple[str, str], list[Endpoint]] = {}
+    groups: dict[tuple[str, str, str], list[Endpoint]] = {}
     for endpoint in network.endpoints:
         if (
             endpoint.resource.certain
@@ -60,15 +77,18 @@ def check(network: Network) -> Iterator[Violation]:
             and endpoint.vpc is not None
             and endpoint.service.is_aws
             and endpoint.service.name is not None
+            and endpoint.region_key is not None
         ):
-            groups.setdefault((endpoint.vpc, endpoint.service.name), []).append(endpoint)
-    for (vpc, service), endpoints in groups.items():
+            key = (endpoint.vpc, endpoint.service.name, endpoint.region_key)
+            groups.setdefault(key, []).append(endpoint)
+    for (vpc, service, _), endpoints in groups.items():
         first = endpoints[0]
+        region = f" ({first.region})" if first.region else ""
         for duplicate in endpoints[1:]:
             yield violation(
                 duplicate.resource,
-                f"{first.address} already has private DNS for {service} in this VPC; only one Interface "
-                "endpoint per service and VPC can, so creating this one fails. Remove one of them.",
+                f"{first.address} already has private DNS for {service}{region} in this VPC; only one Interface "
+                "endpoint per service, region and VPC can, so creating this one fails. Remove one of them.",
                 attribute="private_dns_enabled",
                 vpc=None if vpc.startswith("unknown:") else vpc,
             )

@@ -1,7 +1,13 @@
-"""A model of the community module ``terraform-aws-modules/vpc/aws//modules/vpc-endpoints``.
+"""The vpc-endpoints submodule model in Python, for today's checkov adapter only.
 
-When the module has not been downloaded, its resources are built from the caller's inputs the way
-the module's code builds them, so that a root using it is analysed as if the code were there:
+The analyzer reads the stand-in module ``terraform-aws-vpc-endpoints/`` beside this file, like
+every community-module model. The checkov adapter (``vpce_checks/checkov_adapter/graph.py``)
+cannot run the loader yet (checkov's environment has no python-hcl2), so it builds the endpoints of
+``terraform-aws-modules/vpc/aws//modules/vpc-endpoints`` with this class, from the module block in
+checkov's graph. A test keeps the two models equal on the same inputs; when the checkov front end
+runs the loader, this file goes.
+
+The endpoints it builds, from the caller's inputs as the module's code builds them:
 
 * one ``aws_vpc_endpoint.this[<key>]`` per entry of the ``endpoints`` map (all of them only when
   ``create`` is true, each unless its own ``create`` is false);
@@ -16,31 +22,16 @@ the module's code builds them, so that a root using it is analysed as if the cod
 * ``vpc_id`` and ``policy`` are passed through.
 
 The module's outputs ``endpoints`` (a map of the endpoints) and ``security_group_id`` resolve.
-When the module is present on disk its real files are read instead of this model. Both front
-ends use it: the python-hcl2 loader and the checkov adapter (checkov cannot read the module when it
-is not downloaded either).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Callable, Protocol
 
 from vpce_checks.core.data_sources import endpoint_service_name
 from vpce_checks.core.model import Configuration, Location, Resource, Suppression
 from vpce_checks.core.values import ResourceRef, Unknown, Value, as_bool, is_unknown
-
-_REPOSITORY = r"terraform-aws-modules/terraform-aws-vpc(?:\.git)?"
-_VPC_ENDPOINTS_SOURCES = re.compile(
-    r"^(?:"
-    r"(?:registry\.terraform\.io/)?terraform-aws-modules/vpc/aws"
-    rf"|git::(?:https://|ssh://git@)github\.com/{_REPOSITORY}"
-    rf"|git::git@github\.com:{_REPOSITORY}"
-    rf"|(?:https://)?github\.com/{_REPOSITORY}"
-    rf"|git@github\.com:{_REPOSITORY}"
-    r")//modules/vpc-endpoints/?(?:\?ref=[^/]+)?$"
-)
 
 DEFAULTS: dict[str, Any] = {
     "create": True,
@@ -51,11 +42,6 @@ DEFAULTS: dict[str, Any] = {
     "create_security_group": False,
 }
 """The module's defaults for the inputs the model reads."""
-
-
-def is_vpc_endpoints_source(source: str) -> bool:
-    """True when a module ``source`` is the community vpc-endpoints module (registry or git)."""
-    return bool(_VPC_ENDPOINTS_SOURCES.match(source.strip()))
 
 
 class Caller(Protocol):
