@@ -207,7 +207,15 @@ def _resource() -> st.SearchStrategy[str]:
             "  lifecycle {\n    ignore_changes = [tags]\n  }\n",
         ]
     )
-    comment = st.sampled_from(["", "  # checkov:skip=VPCE005:reason\n", "  // vpce-checks:skip=VPCE006\n"])
+    comment = st.sampled_from(
+        [
+            "",
+            "  # checkov:skip=VPCE005:reason\n",
+            "  // vpce-checks:skip=VPCE006\n",
+            "  # checkov:skip=VPCE004:accepted:until=2020-01-31\n",
+            "  # vpce-checks:skip=VPCE006:migrating:until=2999-12-31\n",
+        ]
+    )
     return st.builds(
         lambda kind, name, meta_text, attributes, nested_text, comment_text: (
             f'resource "{kind}" "{name}" {{\n{meta_text}{comment_text}{"".join(attributes)}{nested_text}}}\n'

@@ -19,7 +19,7 @@ from vpce_checks.checkov_adapter import checkov_rules, parser
 from vpce_checks.checkov_adapter.analysis import Analysis, address_steps, covers
 from vpce_checks.checkov_adapter.vertices import Blocks, Place, Target, module_address, root_directory, target_of
 from vpce_checks.loader import syntax
-from vpce_checks.loader.discover import module_directories
+from vpce_checks.loader.discover import discover
 from vpce_checks.scan import scan_paths
 
 QUICK = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -221,7 +221,7 @@ def test_what_a_checkov_block_stands_for() -> None:
 def test_the_analysis_gives_the_analyzers_verdict_on_every_resource(case: Path, tables: str) -> None:
     """Asked about each of the analyzer's resources where it is written, the adapter answers as the analyzer."""
     expected = scan_paths([str(case)], checkov_rules(), with_outcomes=True).outcomes
-    roots = tuple(str(Path(directory).resolve()) for directory in module_directories(str(case)))
+    roots = tuple(str(Path(directory).resolve()) for directory in discover(str(case)).directories)
     try:
         analysis = Analysis(Target(roots, ()), checkov_rules(), tables)
     finally:

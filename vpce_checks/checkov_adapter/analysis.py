@@ -13,12 +13,15 @@ import logging
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
 
 from vpce_checks.checkov_adapter import parser
 from vpce_checks.checkov_adapter.vertices import Place, Target, module_address
 from vpce_checks.core.engine import Outcome, outcomes
 from vpce_checks.core.model import Problem
 from vpce_checks.core.registry import Rule
+from vpce_checks.expiry import expire_suppressions
 from vpce_checks.loader.module import LoadOptions
 from vpce_checks.scan import ParseOptions, scan_root
 
@@ -58,7 +61,7 @@ class RootAnalysis:
 class Analysis:
     """The analyzer's results on every root of one checkov scan."""
 
-    def __init__(self, target: Target, rules: list[Rule], cache_directory: str | None) -> None:
+    def __init__(self, target: Target, rules: list[Rule], cache_directory: str | None, today: date) -> None:
         self.target = target
         self.roots: dict[str, RootAnalysis] = {}
         parser.install(cache_directory)
@@ -66,6 +69,8 @@ class Analysis:
         parsing = ParseOptions(jobs=1, cache_directory=cache_directory)
         for root in target.roots:
             config, found = scan_root(root, rules, options, parsing)
+            # Skip comments whose until= has passed are undone, as the CLI undoes them.
+            found = expire_suppressions(found, today)
             analysis = RootAnalysis()
             for outcome in outcomes(config, rules, found):
                 location = outcome.resource.location
@@ -85,6 +90,31 @@ class Analysis:
         called = set().union(*(analysis.calls - {root} for root, analysis in self.roots.items()))
         for root in called:
             self.roots.pop(root, None)
+
+    def unreported(self, places: Iterable[Place]) -> list[Outcome]:
+        """The failed verdicts that no block at ``places`` (checkov's resource and module blocks) reports.
+
+        These are on resources checkov has no block for: in a file its parser rejected, in a file
+        it does not read (``.tofu``), or an instance only an override file creates. Resources of
+        ``.tf.json`` files are left out: checkov's terraform_json runner reports them, not its graph.
+        """
+        places = list(places)
+        written = {(place.root, place.file, place.start_line) for place in places if place.start_line}
+        modules = [(place.root, module_address(place.address)) for place in places if not place.resolved]
+        found = []
+        for root, analysis in self.roots.items():
+            for rule_outcomes in analysis.by_rule.values():
+                for outcome in rule_outcomes:
+                    location = outcome.resource.location
+                    if outcome.result != "failed" or location.file.endswith(".tf.json"):
+                        continue
+                    if (root, _real(location.file), location.start_line) in written:
+                        continue
+                    address = outcome.resource.address
+                    if any(root == caller and covers(module, address, inside=True) for caller, module in modules):
+                        continue
+                    found.append(outcome)
+        return found
 
     def resource_verdict(self, rule_id: str, place: Place) -> Verdict:
         """The rule's verdict on the resource checkov reports at ``place``.
@@ -205,8 +235,8 @@ def verdict_of(found: list[Outcome], with_addresses: bool) -> Verdict:
 
 def _problem_text(problem: Problem) -> str:
     return (
-        f"vpce-checks cannot read {problem.location.file}:{problem.location.start_line}: {problem.message}; "
-        "the VPCE checks cannot judge this resource"
+        f"vpce-checks cannot read {os.path.basename(problem.location.file)} (line {problem.location.start_line}): "
+        f"{problem.message}; the VPCE checks cannot judge this resource"
     )
 
 

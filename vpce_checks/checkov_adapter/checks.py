@@ -19,6 +19,7 @@ import inspect
 import logging
 import os
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any, Mapping
 
@@ -30,10 +31,12 @@ from checkov.version import version as CHECKOV_VERSION
 from vpce_checks.checkov_adapter import UNREADABLE_RULE, checkov_rules
 from vpce_checks.checkov_adapter.analysis import UNKNOWN, Analysis, Verdict
 from vpce_checks.checkov_adapter.vertices import Blocks, Place, Target, Vertex, place_of, target_of
+from vpce_checks.core.engine import Outcome
 from vpce_checks.core.findings import Severity
+from vpce_checks.core.model import parse_until, split_until
 from vpce_checks.core.registry import Rule, find_rule, relevant_resource_types
 from vpce_checks.loader.cache import CACHE_DIR_VARIABLE, default_directory
-from vpce_checks.loader.discover import module_directories
+from vpce_checks.loader.discover import discover
 
 LOG = logging.getLogger("vpce_checks")
 
@@ -108,13 +111,42 @@ def session_of(graph: Any, var_files: tuple[str, ...]) -> _Session:
     else:
         try:
             session.blocks = Blocks(vertices)
-            session.analysis = Analysis(target_of(vertices, var_files), checkov_rules(), _cache_directory())
+            session.analysis = Analysis(
+                target_of(vertices, var_files), checkov_rules(), _cache_directory(), date.today()
+            )
+            _warn_unreported(session.analysis.unreported(place_of(vertex) for vertex in session.blocks.vertices))
         except Exception as error:  # noqa: BLE001 - every check then fails with this message
             LOG.exception("vpce-checks: internal error while analysing the Terraform files checkov scanned")
             session.error = _internal_error(error)
     _SESSIONS.clear()
     _SESSIONS[id(graph)] = session
     return session
+
+
+def _warn_unreported(unreported: list[Outcome]) -> None:
+    """Say on stderr what checkov cannot report: findings on resources it has no block for."""
+    for outcome in unreported:
+        location = outcome.resource.location
+        for finding in outcome.findings:
+            if not finding.suppressed:
+                LOG.warning(
+                    "vpce-checks: %s:%d: %s %s: %s (checkov has no block for this resource, so it cannot report "
+                    "this finding; run vpce-checks to see it)",
+                    location.file,
+                    location.start_line,
+                    outcome.rule_id,
+                    outcome.resource.address,
+                    finding.message,
+                )
+
+
+def _expired(comment: str) -> bool:
+    """True when a skip comment's text (``reason:until=YYYY-MM-DD``) has an ``until`` that has passed or is no date."""
+    _, until = split_until(comment)
+    if until is None:
+        return False
+    day = parse_until(until)
+    return day is None or date.today() > day
 
 
 def _internal_error(error: Exception) -> str:
@@ -145,6 +177,25 @@ class _Check:
 
         self.rule = rule
         self.severity = Severities[_SEVERITIES[rule.severity]]
+
+    def run(
+        self,
+        scanned_file: str,
+        entity_configuration: dict[str, Any],
+        entity_name: str,
+        entity_type: str,
+        skip_info: Mapping[str, Any],
+    ) -> Any:
+        """Run the check as checkov does, but a ``#checkov:skip`` comment whose ``until=`` has passed does not skip.
+
+        checkov applies its skip comments itself (it never calls a skipped check) and knows no
+        ``until``, so an expired one would hold for ever. The analyzer undoes it, as it undoes an
+        expired ``vpce-checks:skip``: the check runs and answers the analyzer's verdict, whose
+        message says which suppression expired.
+        """
+        if skip_info and _expired(str(skip_info.get("suppress_comment", ""))):
+            skip_info = {}
+        return super().run(scanned_file, entity_configuration, entity_name, entity_type, skip_info)  # type: ignore[misc]
 
     def _answer(self, find_verdict: Any, conf: Mapping[str, Any]) -> CheckResult:
         """Checkov's result for ``conf``; ``find_verdict(analysis, place)`` gives the verdict of a found block."""
@@ -233,8 +284,8 @@ def json_session_of(root_folder: str, var_files: tuple[str, ...]) -> _Session:
     if key not in _JSON_SESSIONS:
         session = _Session(None)
         try:
-            roots = tuple(os.path.realpath(directory) for directory in module_directories(root_folder))
-            session.analysis = Analysis(Target(roots, var_files), checkov_rules(), _cache_directory())
+            roots = tuple(os.path.realpath(directory) for directory in discover(root_folder).directories)
+            session.analysis = Analysis(Target(roots, var_files), checkov_rules(), _cache_directory(), date.today())
         except Exception as error:  # noqa: BLE001 - every check then fails with this message
             LOG.exception("vpce-checks: internal error while analysing the Terraform files checkov scanned")
             session.error = _internal_error(error)
