@@ -29,7 +29,7 @@ from hypothesis.errors import NonInteractiveExampleWarning
 from strategies import mutated_configurations, mutated_fixture_cases, mutated_fixtures, terraform_configurations
 from test_fixtures import CASES, FIXTURES, expected_of
 
-from vpce_checks.checkov_adapter import UNREADABLE_RULE, checkov_rules
+from vpce_checks.checkov_adapter import FLOOR, UNREADABLE_RULE, checkov_rules, needs, version_tuple
 from vpce_checks.checkov_adapter.analysis import covers
 from vpce_checks.checkov_adapter.vertices import module_address
 from vpce_checks.core.model import Resource
@@ -500,6 +500,66 @@ def test_readme_shows_what_checkov_prints_on_the_example() -> None:
     from vpce_checks.docs import checkov_block, readme_checkov_block
 
     assert readme_checkov_block(ROOT) == checkov_block(checkov_executable(), ROOT), "run `make docs`"
+
+
+# Versions: the pinned release, the floor, the newest, and one below the floor ------------------------
+
+OTHER_RELEASES = {
+    "floor": ("VPCE_CHECKS_CHECKOV_FLOOR", ".venv-checkov-floor"),
+    "newest": ("VPCE_CHECKS_CHECKOV_NEWEST", ".venv-checkov-newest"),
+}
+
+
+def checkov_version(executable: str) -> str:
+    completed = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=300, check=True)
+    return completed.stdout.strip().splitlines()[-1]
+
+
+def test_the_floor_is_the_release_its_virtualenv_holds() -> None:
+    pinned = (ROOT / "tests" / "checkov-floor-requirements.txt").read_text(encoding="utf-8").strip()
+    assert pinned == f"checkov=={'.'.join(map(str, FLOOR))}"
+    assert checkov_version(checkov_executable(*OTHER_RELEASES["floor"])) == ".".join(map(str, FLOOR))
+
+
+@pytest.mark.parametrize("release", sorted(OTHER_RELEASES))
+def test_other_supported_releases_give_the_pinned_results(release: str) -> None:
+    """The floor and the newest release report what the pinned one does, fixture by fixture, message by message."""
+    executable = checkov_executable(*OTHER_RELEASES[release])
+    report, stderr = run_checkov(FIXTURES, "--framework", "terraform", "terraform_json", checkov=executable)
+    assert "Traceback" not in stderr and "vpce-checks internal error" not in stderr, stderr[-3000:]
+
+    def comparable(report: Any) -> set[tuple[str, str, str, str, tuple[str, ...]]]:
+        return {
+            (result, record["check_id"], record["resource"], record["file_path"], tuple(record["details"]))
+            for result, record in records_of(report)
+        }
+
+    assert comparable(report) == comparable(fixtures_run()[1])
+
+
+def test_a_checkov_below_the_floor_fails_every_check_saying_why(tmp_path: Path) -> None:
+    """On an old checkov the checks must not vanish: each fails, naming the release needed, and the run fails."""
+    executable = checkov_executable("VPCE_CHECKS_CHECKOV_OLD", ".venv-checkov-old")
+    found = checkov_version(executable)
+    assert version_tuple(found) < FLOOR
+    case = FIXTURES / "pattern_ecr_private_image_pull"
+    command = [executable, "-d", str(case), "--framework", "terraform"]
+    command += ["--external-checks-dir", str(POLICIES), "--skip-download", "-o", "json"]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=1200)
+    assert completed.returncode == 1, completed.stderr[-3000:]
+    message = needs(found)
+    assert message in completed.stderr
+    ours = [
+        (result, record)
+        for result, record in records_of(json.loads(completed.stdout))
+        if record["check_id"].startswith("VPCE")
+    ]
+    text = "".join(
+        path.read_text(encoding="utf-8") for path in (FIXTURES / "pattern_ecr_private_image_pull").glob("*.tf")
+    )
+    present = {rule.id for rule in checkov_rules() if any(f'"{kind}"' in text for kind in rule.resource_types)}
+    assert {record["check_id"] for _, record in ours} == present
+    assert all(result == "failed" and message in record["check_name"] for result, record in ours)
 
 
 # The differential property test --------------------------------------------------------------------

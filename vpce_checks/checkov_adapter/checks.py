@@ -1,4 +1,4 @@
-"""The rules as checkov checks: the only module that imports checkov.
+"""The rules as checkov checks: with :mod:`.refusal`, the only code that imports checkov.
 
 Each rule becomes a resource check (on the resource types it reports on) and a module check (for
 the resources of module calls checkov did not read), with the rule's ID, title, severity and
@@ -8,8 +8,9 @@ checkov scanned (:mod:`.vertices`) and runs the analyzer on them (:mod:`.analysi
 then answers for the block at hand from that analysis.
 
 A checkov the adapter cannot serve must never let the checks vanish (checkov logs a failing check
-and carries on with exit code 0): below :data:`FLOOR`, or when checkov gives the checks no graph
-they can read, every check fails with a message saying so. An internal error fails them too.
+and carries on with exit code 0): below :data:`~vpce_checks.checkov_adapter.FLOOR`, or when checkov
+gives the checks no graph they can read, every check fails with a message saying so
+(:mod:`.refusal`). An internal error fails them too.
 These are undocumented checkov internals (``self.graph``, the graph's vertices), all kept here.
 """
 
@@ -26,10 +27,10 @@ from typing import Any, Mapping
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from checkov.terraform.checks.resource.registry import resource_registry
-from checkov.version import version as CHECKOV_VERSION
 
-from vpce_checks.checkov_adapter import UNREADABLE_RULE, checkov_rules
+from vpce_checks.checkov_adapter import UNREADABLE_RULE, checkov_rules, needs
 from vpce_checks.checkov_adapter.analysis import UNKNOWN, Analysis, Verdict
+from vpce_checks.checkov_adapter.refusal import checkov_version, refuse, too_old
 from vpce_checks.checkov_adapter.vertices import Blocks, Place, Target, Vertex, place_of, target_of
 from vpce_checks.core.engine import Outcome
 from vpce_checks.core.findings import Severity
@@ -39,9 +40,6 @@ from vpce_checks.loader.cache import CACHE_DIR_VARIABLE, default_directory
 from vpce_checks.loader.discover import discover
 
 LOG = logging.getLogger("vpce_checks")
-
-FLOOR = (3, 2, 0)
-"""The oldest checkov release on which these checks give exactly the pinned release's results."""
 
 NO_CACHE_VARIABLE = "VPCE_CHECKS_NO_CACHE"
 """Set (to anything but empty) to keep the checks from reading or writing the parse cache."""
@@ -55,23 +53,6 @@ _RESULTS = {
     "skipped": CheckResult.SKIPPED,
     "unknown": CheckResult.UNKNOWN,
 }
-
-
-def version_tuple(text: str) -> tuple[int, ...]:
-    """``3.2.250`` as ``(3, 2, 250)``; a part that is not a number ends the tuple."""
-    parts = []
-    for part in text.split("."):
-        if not part.isdigit():
-            break
-        parts.append(int(part))
-    return tuple(parts)
-
-
-def refusal() -> str | None:
-    """Why this checkov cannot run the checks, or None when it can."""
-    if version_tuple(CHECKOV_VERSION) < FLOOR:
-        return f"vpce-checks needs checkov >= {'.'.join(map(str, FLOOR))} (found {CHECKOV_VERSION})"
-    return None
 
 
 def _cache_directory() -> str | None:
@@ -105,8 +86,7 @@ def session_of(graph: Any, var_files: tuple[str, ...]) -> _Session:
     vertices = _vertices(graph)
     if vertices is None:
         session.error = (
-            f"vpce-checks cannot read checkov's Terraform graph (a {type(graph).__name__}); "
-            f"it needs checkov >= {'.'.join(map(str, FLOOR))} (found {CHECKOV_VERSION})"
+            f"vpce-checks cannot read checkov's Terraform graph (a {type(graph).__name__}); {needs(checkov_version())}"
         )
     else:
         try:
@@ -297,7 +277,7 @@ def json_session_of(root_folder: str, var_files: tuple[str, ...]) -> _Session:
 def _no_graph_message() -> str:
     return (
         "vpce-checks got no Terraform graph from checkov, which it needs to find the files scanned; "
-        f"it needs checkov >= {'.'.join(map(str, FLOOR))} (found {CHECKOV_VERSION})"
+        f"{needs(checkov_version())}"
     )
 
 
@@ -370,39 +350,17 @@ def _module_check(rule: Rule) -> Any:
     return ModuleRuleCheck()
 
 
-class RefusedCheck(BaseResourceCheck):  # type: ignore[misc]
-    """A rule on a checkov the adapter cannot serve: it fails everywhere, saying why."""
-
-    def __init__(self, rule: Rule, resource_types: list[str], reason: str) -> None:
-        super().__init__(
-            name=f"{rule.title} ({reason})",
-            id=rule.id,
-            categories=(CheckCategories.NETWORKING,),
-            supported_resources=resource_types,
-            guideline=rule.docs_url,
-        )
-        self.reason = reason
-
-    def scan_resource_conf(self, conf: dict[str, list[Any]]) -> CheckResult:
-        """Always FAILED, so that a CI gate cannot pass without these checks."""
-        self.details.append(self.reason)
-        return CheckResult.FAILED
-
-
 def register() -> None:
     """Register the checks with checkov, once however often checkov loads our directory."""
-    rules = checkov_rules()
+    reason = too_old()
+    if reason is not None:
+        refuse(reason)
+        return
     unreadable = find_rule(UNREADABLE_RULE)
     assert unreadable is not None
     if resource_registry.get_check_by_id(unreadable.id) is not None:
         return
-    reason = refusal()
-    if reason is not None:
-        LOG.error("%s: every VPCE check fails until checkov is upgraded", reason)
-        for rule in rules:
-            RefusedCheck(rule, list(rule.resource_types), reason)
-        return
-    for rule in rules:
+    for rule in checkov_rules():
         RuleCheck(rule)
         _module_check(rule)
     UnreadCheck(unreadable, sorted(relevant_resource_types()))
