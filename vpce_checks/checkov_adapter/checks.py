@@ -77,7 +77,7 @@ class _Session:
 _SESSIONS: dict[int, _Session] = {}
 
 
-def session_of(graph: Any, var_files: tuple[str, ...]) -> _Session:
+def session_of(graph: Any, call: _RunnerCall) -> _Session:
     """The analysis of ``graph``, computed on first use (the graph object is kept, so its id stays its own)."""
     cached = _SESSIONS.get(id(graph))
     if cached is not None and cached.graph is graph:
@@ -91,9 +91,8 @@ def session_of(graph: Any, var_files: tuple[str, ...]) -> _Session:
     else:
         try:
             session.blocks = Blocks(vertices)
-            session.analysis = Analysis(
-                target_of(vertices, var_files), checkov_rules(), _cache_directory(), date.today()
-            )
+            target = target_of(vertices, call.var_files, call.unparsed)
+            session.analysis = Analysis(target, checkov_rules(), _cache_directory(), date.today())
             _warn_unreported(session.analysis.unreported(place_of(vertex) for vertex in session.blocks.vertices))
         except Exception as error:  # noqa: BLE001 - every check then fails with this message
             LOG.exception("vpce-checks: internal error while analysing the Terraform files checkov scanned")
@@ -195,7 +194,7 @@ class _Check:
                 return Verdict("failed", (_no_graph_message(),))
             return self._json_verdict(find_verdict)
         call = _runner_call()
-        session = session_of(self.graph, call.var_files if call else ())
+        session = session_of(self.graph, call or _RunnerCall((), None, ""))
         if session.error is not None:
             return Verdict("failed", (session.error,))
         assert session.blocks is not None and session.analysis is not None
@@ -236,23 +235,31 @@ class _RunnerCall:
     """The real path of the file being checked (terraform_json runner only)."""
     root_folder: str
     """The real path of the folder being scanned (terraform_json runner only)."""
+    unparsed: tuple[str, ...] = ()
+    """The real paths of the files checkov's parser rejected (its ``parsing_errors``)."""
 
 
 def _runner_call() -> _RunnerCall | None:
     """The runner's call that is checking a block, found up the call stack; None when there is none."""
     var_files: tuple[str, ...] | None = None
+    unparsed: tuple[str, ...] = ()
     frame = inspect.currentframe()
     while frame is not None:
         local = frame.f_locals
         runner_filter: Any = local.get("runner_filter")
         if var_files is None and hasattr(runner_filter, "var_files"):
             var_files = tuple(os.path.realpath(str(path)) for path in runner_filter.var_files or ())
+        errors = local.get("parsing_errors")
+        if not unparsed and isinstance(errors, Mapping):
+            unparsed = tuple(sorted(os.path.realpath(str(path)) for path in errors))
         runner = local.get("self")
         if type(runner).__name__ == "TerraformJsonRunner" and isinstance(local.get("full_file_path"), str):
             folder = str(getattr(runner, "root_folder", None) or ".")
-            return _RunnerCall(var_files or (), os.path.realpath(local["full_file_path"]), os.path.realpath(folder))
+            return _RunnerCall(
+                var_files or (), os.path.realpath(local["full_file_path"]), os.path.realpath(folder), unparsed
+            )
         frame = frame.f_back
-    return None if var_files is None else _RunnerCall(var_files, None, "")
+    return None if var_files is None else _RunnerCall(var_files, None, "", unparsed)
 
 
 _JSON_SESSIONS: dict[tuple[str, tuple[str, ...]], _Session] = {}

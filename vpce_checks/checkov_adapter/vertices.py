@@ -51,17 +51,21 @@ def root_directory(vertex: Vertex) -> str:
     return os.path.realpath(os.path.dirname(path))
 
 
-def target_of(vertices: Iterable[Vertex], var_files: Iterable[str]) -> Target:
+def target_of(vertices: Iterable[Vertex], var_files: Iterable[str], unparsed: Iterable[str] = ()) -> Target:
     """The roots of one graph, with the ``--var-file`` files checkov was given (which it applies to every root).
 
     ``tfvar`` vertices (variables files) do not make roots: a directory holding only a ``.tfvars``
-    file is no module.
+    file is no module. The directories of the ``unparsed`` files (those checkov's parser rejected)
+    are roots too, though the graph may hold nothing of them: the analyzer may read them, and
+    what it finds there must not go unsaid. (A module directory among them is analysed through
+    its callers, as any called module is.)
     """
     roots = {
         root_directory(vertex)
         for vertex in vertices
         if isinstance(vertex.get("file_path_"), str) and vertex.get("block_type_") != "tfvar"
     }
+    roots.update(os.path.dirname(os.path.realpath(path)) for path in unparsed)
     return Target(tuple(sorted(roots)), tuple(os.path.realpath(path) for path in var_files))
 
 
