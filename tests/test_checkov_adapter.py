@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,7 @@ def test_the_analysis_gives_the_analyzers_verdict_on_every_resource(case: Path, 
     expected = scan_paths([str(case)], checkov_rules(), with_outcomes=True).outcomes
     roots = tuple(str(Path(directory).resolve()) for directory in discover(str(case)).directories)
     try:
-        analysis = Analysis(Target(roots, ()), checkov_rules(), tables)
+        analysis = Analysis(Target(roots, ()), checkov_rules(), tables, date.today())
     finally:
         syntax.use_parser(None)
     for outcome in expected:
