@@ -32,18 +32,28 @@ $(1)/bin/pip install --quiet $(2)
 touch $(1)/.installed
 endef
 
-$(CHECKOV_VENV)/.installed: tests/checkov-requirements.txt
-	$(call checkov-venv,$(CHECKOV_VENV),-r tests/checkov-requirements.txt)
+# $(call checkov-env,VARIABLE,REQUIREMENTS FILE): the rule for the checkov virtualenv VARIABLE names.
+# Left at its default, the Makefile makes it (again when the requirements change). Passed in from
+# outside (`make test CHECKOV_VENV=...`), it may be shared: it is used as it is and never installed
+# into; it only has to hold the release the requirements file pins. Without a requirements file,
+# the virtualenv gets whatever release pip offers when it is made (CI makes it afresh each run).
+define checkov-env
+ifeq ($$(origin $(1)),file)
+$$($(1))/.installed: $(2)
+	$$(call checkov-venv,$$($(1)),$(if $(2),-r $(2),checkov))
+else
+.PHONY: $$($(1))/.installed
+$$($(1))/.installed:
+	@test -x $$($(1))/bin/checkov || { echo "$(1)=$$($(1)): no bin/checkov there" >&2; exit 2; }
+	$(if $(2),@pinned=$$$$(sed -n 's/^checkov==//p' $(2)); found=$$$$($$($(1))/bin/checkov --version | tail -n 1); \
+	  [ "$$$$found" = "$$$$pinned" ] || { echo "$(1)=$$($(1)) holds checkov $$$$found but $(2) pins $$$$pinned" >&2; exit 2; })
+endif
+endef
 
-$(CHECKOV_FLOOR_VENV)/.installed: tests/checkov-floor-requirements.txt
-	$(call checkov-venv,$(CHECKOV_FLOOR_VENV),-r tests/checkov-floor-requirements.txt)
-
-$(CHECKOV_OLD_VENV)/.installed: tests/checkov-old-requirements.txt
-	$(call checkov-venv,$(CHECKOV_OLD_VENV),-r tests/checkov-old-requirements.txt)
-
-# Whatever release pip offers when the virtualenv is made (CI makes it afresh on every run).
-$(CHECKOV_NEWEST_VENV)/.installed:
-	$(call checkov-venv,$(CHECKOV_NEWEST_VENV),checkov)
+$(eval $(call checkov-env,CHECKOV_VENV,tests/checkov-requirements.txt))
+$(eval $(call checkov-env,CHECKOV_FLOOR_VENV,tests/checkov-floor-requirements.txt))
+$(eval $(call checkov-env,CHECKOV_OLD_VENV,tests/checkov-old-requirements.txt))
+$(eval $(call checkov-env,CHECKOV_NEWEST_VENV,))
 
 # puppeteer (under mermaid-cli) must not download a browser of its own: the machine reaches only
 # the package registries, and the renderer uses Debian's Chromium.
@@ -95,5 +105,8 @@ docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed diagram-tools
 bench: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	$(BIN)/python benchmarks/run.py --checkov $(CHECKOV)
 
+# Only the virtualenvs the Makefile made: one passed in from outside is never removed.
+OWN_CHECKOV_VENVS := $(foreach name,CHECKOV_VENV CHECKOV_FLOOR_VENV CHECKOV_NEWEST_VENV CHECKOV_OLD_VENV,$(if $(filter file,$(origin $(name))),$($(name))))
+
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENVS) $(TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OWN_CHECKOV_VENVS) $(TOOLS)/node_modules build *.egg-info .pytest_cache .mypy_cache .ruff_cache
