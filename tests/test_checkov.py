@@ -65,7 +65,8 @@ def run_checkov(
     checkov: str | None = None,
 ) -> Any:
     """Run checkov with our checks only; return (parsed JSON, stderr)."""
-    command = [checkov or checkov_executable(), "-d", str(target), "--external-checks-dir", str(policies)]
+    scan = ["-f" if target.is_file() else "-d", str(target)]
+    command = [checkov or checkov_executable(), *scan, "--external-checks-dir", str(policies)]
     command += ["--check", ",".join([UNREADABLE_RULE, *RULE_IDS]), "--skip-download", "-o", "json", *extra]
     completed = subprocess.run(
         command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=1200
@@ -378,6 +379,20 @@ def test_one_module_called_by_two_roots_is_judged_per_root(tmp_path: Path) -> No
         (record["caller_file_path"], result) for result, record in records_of(report) if record["check_id"] == "VPCE006"
     }
     assert by_caller == {("/dev/main.tf", "failed"), ("/prod/main.tf", "passed")}
+
+
+def test_a_file_given_with_f_is_judged_with_its_whole_module() -> None:
+    """``checkov -f`` reports on that file's blocks, judged as the analyzer judges the module they are in."""
+    case = FIXTURES / "vpce008_ecr_endpoints_without_s3_gateway"
+    report, stderr = run_checkov(case / "endpoints.tf", "--framework", "terraform")
+    verdicts = results_by_case(report, FIXTURES)[case.name].verdicts
+    # VPCE008 needs the VPC and route tables written in main.tf, which checkov was not given.
+    assert ("VPCE008", "aws_vpc_endpoint.ecr_dkr", "failed") in verdicts
+    written_there = {r.address for r in resources_written_in(str(case)) if r.location.file == "endpoints.tf"}
+    assert verdicts == {verdict for verdict in analyzer_verdicts(case, verdicts) if verdict[1] in written_there}
+    # The findings in the files checkov was not given are not checkov's to report: nothing is said of them.
+    _, stderr = run_checkov(case / "main.tf", "--framework", "terraform")
+    assert UNREPORTED not in stderr, stderr
 
 
 def test_var_files_given_to_checkov_reach_the_analysis(tmp_path: Path) -> None:

@@ -91,24 +91,26 @@ class Analysis:
         for root in called:
             self.roots.pop(root, None)
 
-    def unreported(self, places: Iterable[Place]) -> list[Outcome]:
+    def unreported(self, places: Iterable[Place], unparsed: Iterable[str], directories: bool) -> list[Outcome]:
         """The failed verdicts that no block at ``places`` (checkov's resource and module blocks) reports.
 
-        These are on resources checkov has no block for: in a file its parser rejected, in a file
-        it does not read (``.tofu``), or an instance only an override file creates. Resources of
-        ``.tf.json`` files are left out: checkov's terraform_json runner reports them, not its graph.
+        Those are on resources checkov has no block for, in what it was asked to scan: in a file
+        its parser rejected (``unparsed``), an instance only an override file creates, or, when
+        checkov scanned ``directories`` (not files), in the ``.tofu`` files it does not read.
+        Resources of ``.tf.json`` files are left out: checkov's terraform_json runner reports them.
         """
         places = list(places)
         written = {(place.root, place.file, place.start_line) for place in places if place.start_line}
         modules = [(place.root, module_address(place.address)) for place in places if not place.resolved]
+        scanned = {place.file for place in places} | {_real(path) for path in unparsed}
         found = []
         for root, analysis in self.roots.items():
             for rule_outcomes in analysis.by_rule.values():
                 for outcome in rule_outcomes:
-                    location = outcome.resource.location
-                    if outcome.result != "failed" or location.file.endswith(".tf.json"):
+                    file, line = _real(outcome.resource.location.file), outcome.resource.location.start_line
+                    if outcome.result != "failed" or (root, file, line) in written:
                         continue
-                    if (root, _real(location.file), location.start_line) in written:
+                    if not (file in scanned or (directories and file.endswith((".tofu", ".tofu.json")))):
                         continue
                     address = outcome.resource.address
                     if any(root == caller and covers(module, address, inside=True) for caller, module in modules):

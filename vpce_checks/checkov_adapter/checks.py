@@ -93,7 +93,8 @@ def session_of(graph: Any, call: _RunnerCall) -> _Session:
             session.blocks = Blocks(vertices)
             target = target_of(vertices, call.var_files, call.unparsed)
             session.analysis = Analysis(target, checkov_rules(), _cache_directory(), date.today())
-            _warn_unreported(session.analysis.unreported(place_of(vertex) for vertex in session.blocks.vertices))
+            places = [place_of(vertex) for vertex in session.blocks.vertices]
+            _warn_unreported(session.analysis.unreported(places, call.unparsed, call.directories))
         except Exception as error:  # noqa: BLE001 - every check then fails with this message
             LOG.exception("vpce-checks: internal error while analysing the Terraform files checkov scanned")
             session.error = _internal_error(error)
@@ -237,12 +238,15 @@ class _RunnerCall:
     """The real path of the folder being scanned (terraform_json runner only)."""
     unparsed: tuple[str, ...] = ()
     """The real paths of the files checkov's parser rejected (its ``parsing_errors``)."""
+    directories: bool = True
+    """False when checkov was given files to scan (``-f``), not directories."""
 
 
 def _runner_call() -> _RunnerCall | None:
     """The runner's call that is checking a block, found up the call stack; None when there is none."""
     var_files: tuple[str, ...] | None = None
-    unparsed: tuple[str, ...] = ()
+    unparsed: tuple[str, ...] | None = None
+    directories = True
     frame = inspect.currentframe()
     while frame is not None:
         local = frame.f_locals
@@ -250,16 +254,22 @@ def _runner_call() -> _RunnerCall | None:
         if var_files is None and hasattr(runner_filter, "var_files"):
             var_files = tuple(os.path.realpath(str(path)) for path in runner_filter.var_files or ())
         errors = local.get("parsing_errors")
-        if not unparsed and isinstance(errors, Mapping):
+        if unparsed is None and isinstance(errors, Mapping):
+            # The runner's own frame, which also holds the files it was given (-f), if any.
             unparsed = tuple(sorted(os.path.realpath(str(path)) for path in errors))
+            directories = not local.get("files")
         runner = local.get("self")
         if type(runner).__name__ == "TerraformJsonRunner" and isinstance(local.get("full_file_path"), str):
             folder = str(getattr(runner, "root_folder", None) or ".")
             return _RunnerCall(
-                var_files or (), os.path.realpath(local["full_file_path"]), os.path.realpath(folder), unparsed
+                var_files or (),
+                os.path.realpath(local["full_file_path"]),
+                os.path.realpath(folder),
+                unparsed or (),
+                directories,
             )
         frame = frame.f_back
-    return None if var_files is None else _RunnerCall(var_files, None, "", unparsed)
+    return None if var_files is None else _RunnerCall(var_files, None, "", unparsed or (), directories)
 
 
 _JSON_SESSIONS: dict[tuple[str, tuple[str, ...]], _Session] = {}
