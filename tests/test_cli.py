@@ -581,7 +581,7 @@ def test_directory_links_inside_the_tree_are_followed_once(tmp_path: Path, capsy
         f"{tree}/real/main.tf",
         f"{tree}/shared/net/main.tf",
     ]
-    assert report["scanned"] == {"modules": 2, "files": 2}
+    assert report["scanned"] == {"modules": 2, "files": 2, "plans": 0}
     assert report["notes"] == [
         {
             "message": f"symbolic link to {tmp_path / 'outside'}, outside the scanned tree: not followed",

@@ -5,6 +5,7 @@ Every fenced block is taken from the Markdown itself, so the docs cannot rot unn
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -67,7 +68,7 @@ def ci_yaml(having: str) -> dict[str, Any]:
 
 def test_ci_yaml_examples_parse() -> None:
     documents = [yaml.safe_load(block) for block in blocks(CI_DOC, "yaml")]
-    assert len(documents) == 8
+    assert len(documents) == 10
     assert all(isinstance(document, dict) for document in documents)
 
 
@@ -157,7 +158,7 @@ def test_the_baseline_recipe_works_as_written(
         command
         for document in map(yaml.safe_load, blocks(CI_DOC, "yaml"))
         for command in vpce_commands(yaml.safe_dump(document, width=1000))
-        if "never" not in command and "checkov-dir" not in command
+        if "never" not in command and "checkov-dir" not in command and "tfplan.json" not in command
     ]
     assert [".", "--format", "github"] in gates and ["."] in gates  # GitHub's and GitLab's
     (tmp_path / ".git").mkdir()
@@ -174,6 +175,56 @@ def test_the_baseline_recipe_works_as_written(
     (tmp_path / "network" / "main.tf").write_text(ERRORS_TWO, encoding="utf-8")  # a new finding
     for gate in gates:
         assert main(gate) == 1, gate
+
+
+PLAN_FIXTURE = ROOT / "fixtures" / "shape_count_index"
+
+
+def plan_recipes() -> list[dict[str, Any]]:
+    """The CI set-ups of docs/ci.md that write a plan and read it."""
+    return [
+        document
+        for document in map(yaml.safe_load, blocks(CI_DOC, "yaml"))
+        if "terraform show -json tfplan > tfplan.json" in yaml.safe_dump(document, width=1000)
+    ]
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["github", "gitlab"])
+def test_the_plan_recipes_work_as_written_on_a_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], index: int
+) -> None:
+    """docs/ci.md's plan route: the report steps write their files and pass, the gate fails on the plan's error."""
+    recipe = plan_recipes()[index]
+    commands = [command for command in vpce_commands(yaml.safe_dump(recipe, width=1000)) if "tfplan.json" in command]
+    assert commands and all(command[0] == "tfplan.json" for command in commands)
+    for path in PLAN_FIXTURE.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())  # the checkout, and the plan made in it
+    (tmp_path / "expected.yaml").unlink()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    for command in commands:
+        assert main(["--no-config", *command]) == (0 if "never" in command else 1), command
+        output = command[command.index("--output") + 1] if "--output" in command else None
+        if output:
+            text = (tmp_path / output).read_text(encoding="utf-8")
+            assert "endpoints.tf" in text and "VPCE011" in text
+    assert "VPCE014" in capsys.readouterr().out
+    if index == 0:
+        sarif = json.loads((tmp_path / "vpce-checks.sarif").read_text(encoding="utf-8"))
+        assert {result["properties"]["plan"] for result in sarif["runs"][0]["results"]} == {"tfplan.json"}
+        steps = recipe["jobs"]["plan"]["steps"]
+        wrapper = next(step for step in steps if step.get("uses", "").startswith("hashicorp/setup-terraform@"))
+        assert wrapper["with"]["terraform_wrapper"] is False  # its output would break tfplan.json
+    else:
+        assert recipe["vpce-checks-plan"]["needs"] == ["terraform-plan"]
+        assert recipe["terraform-plan"]["artifacts"]["paths"] == ["tfplan.json"]
+
+
+def test_the_checkov_plan_form_says_what_it_does_not_do() -> None:
+    (command,) = [block for block in blocks(CI_DOC, "sh") if "--framework terraform_plan" in block]
+    assert "-f tfplan.json" in command
+    text = CI_DOC.read_text(encoding="utf-8")
+    assert "report no result at all" in text
 
 
 def test_no_doc_installs_from_a_registry_the_package_is_not_on() -> None:

@@ -326,6 +326,7 @@ def test_json_findings_keep_order_and_fields() -> None:
         "suppressed": True,
         "suppression_reason": "default SG is locked down",
         "suppression_until": None,
+        "plan": None,
     }
     assert list(data["findings"][1]) == [
         "rule_id",
@@ -340,6 +341,7 @@ def test_json_findings_keep_order_and_fields() -> None:
         "suppressed",
         "suppression_reason",
         "suppression_until",
+        "plan",
     ]
     nat = data["findings"][3]
     assert (nat["vpc"], nat["suppressed"], nat["suppression_reason"]) == ("aws_vpc.main", False, None)
@@ -379,7 +381,7 @@ NOTES = [
 
 def test_json_has_what_was_scanned_and_each_note_once() -> None:
     data = json.loads(json_report.render([], RULES, run=Run(notes=NOTES, scanned=Scanned(12, 48))))
-    assert data["scanned"] == {"modules": 12, "files": 48}
+    assert data["scanned"] == {"modules": 12, "files": 48, "plans": 0}
     assert data["notes"] == [
         {"message": NOTES[0].message, "file": "main.tf", "line": 3},
         {"message": NOTES[1].message, "file": "stacks/a", "line": 0},

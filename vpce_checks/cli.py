@@ -178,8 +178,22 @@ def input_arguments(parser: argparse.ArgumentParser) -> None:
 
     Every command that scans Terraform takes these, so they mean the same everywhere.
     """
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files or directories (default: .); a file holding the JSON of a plan is read as the plan",
+    )
     inputs = parser.add_argument_group("what to read")
+    inputs.add_argument(
+        "--plan",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read FILE as the JSON of a Terraform or OpenTofu plan (terraform show -json); "
+        "the directory that holds it is analysed through the plan",
+    )
     inputs.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="set an input variable")
     inputs.add_argument(
         "--var-file", action="append", default=[], metavar="FILE", help="read input variables from FILE"
@@ -298,7 +312,7 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
         filtered = apply_baseline(findings, recorded, env.today)
         findings, hidden = filtered.findings, filtered.hidden
 
-    run = Run(notes, Scanned(result.modules, result.files))
+    run = Run(notes, Scanned(result.modules, result.files, result.plans))
     _write_report(options, env, findings, rules, hidden, run, result.views)
     fail_on = options.fail_on or config.fail_on or "error"
     if fail_on == "never":
@@ -311,6 +325,9 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
 def _inputs(options: argparse.Namespace) -> tuple[Config, LoadOptions]:
     """What the input options say to read: the paths (each must exist), the configuration, the variables."""
     _check_paths(options.paths)
+    for plan in options.plan:
+        if not os.path.isfile(plan):
+            raise UsageError(f"--plan {plan}: no such file")
     config = Config() if options.no_config else load_config(options.config or find_config_file())
     load = LoadOptions(var_files=list(options.var_file), variables=_variables(options.var))
     for path in load.var_files:
@@ -342,13 +359,14 @@ def _read(
             exclude=config.is_excluded,
             progress=progress.update,
             view=view,
+            plans=options.plan,
         )
     finally:
         progress.finish()
     notes = unique_notes(result.notes)
     if not quiet:
         _print_notes(notes, env)
-        if result.modules == 0:
+        if result.modules == 0 and result.plans == 0:
             _warn(_nothing_scanned(options.paths, result), env)
     return result, notes
 

@@ -1,4 +1,9 @@
-"""Scanning paths: discover the modules, load each with the hcl2 front end, run the rules."""
+"""Scanning paths: discover the modules, load each with its front end (Terraform files or a plan), run the rules.
+
+A directory scan reads Terraform files only: a plan is read when it is named, as a path (a file
+whose name is not a Terraform file's and whose content starts like JSON) or with ``plans``. The
+directory that holds a plan is then analysed through the plan, not through its files.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +19,11 @@ from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
 from vpce_checks.core.registry import Rule, relevant_resource_types
 from vpce_checks.loader.discover import discover
-from vpce_checks.loader.files import configuration_files
+from vpce_checks.loader.files import configuration_files, is_terraform_file
 from vpce_checks.loader.module import LoadOptions, load_directory
 from vpce_checks.loader.preparse import Settings, preparse
 from vpce_checks.loader.syntax import Limits, forget_provided, prepare_on_demand, set_limits
+from vpce_checks.plan import load_plan, sniff
 
 Progress = Callable[[int, int], None]
 """Told ``(done, total)`` after each module directory is scanned."""
@@ -27,8 +33,9 @@ Progress = Callable[[int, int], None]
 class ScanResult:
     """What a scan found, how much it read, and what it skipped or could not judge (notes).
 
-    ``modules`` counts the root modules, ``files`` the Terraform files read (those of the modules
-    they call included, each file once), ``excluded`` the module directories left out by
+    ``modules`` counts the root modules read from Terraform files, ``plans`` the plan files read,
+    ``files`` the files read (those of the modules they call and the plans included, each file
+    once), ``excluded`` the module directories left out by
     ``exclude``. ``outcomes`` (every rule's verdict per resource, as checkov reports them) is
     filled only when asked for. ``views``, what a view builder made of each root module (in scan order),
     is filled only when asked for too.
@@ -37,6 +44,7 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     modules: int = 0
+    plans: int = 0
     files: int = 0
     excluded: int = 0
     notes: list[Problem] = field(default_factory=list)
@@ -72,6 +80,8 @@ class _DirectoryScan:
     files: set[str]
     """Real paths of the Terraform files of this directory and of the module directories it calls."""
     view: object = None
+    plan: bool = False
+    """True for a plan (``real`` is then the plan file's real path)."""
 
 
 def scan_paths(
@@ -83,21 +93,27 @@ def scan_paths(
     with_outcomes: bool = False,
     progress: Progress | None = None,
     view: ViewBuilder | None = None,
+    plans: Sequence[str] = (),
 ) -> ScanResult:
-    """Scan every root module under ``paths``; a module that cannot be read is reported, not fatal.
+    """Scan every root module under ``paths``, and every plan; what cannot be read is reported, not fatal.
 
     A directory that another scanned directory calls as a module is analysed through its callers
     (with their inputs), not again on its own. A directory for which ``exclude`` returns true is
     not scanned. Directories are independent, so with ``parsing.jobs`` > 1 they are scanned in that
     many processes; the result is the same, in the same order, as in one process. ``progress`` is
     told after each directory how many of them are done. ``view``, when given, is called on each
-    root module's model (see :data:`ViewBuilder`).
+    root module's model (see :data:`ViewBuilder`). ``plans``, and the files among ``paths`` that
+    :func:`is_plan_path` picks, are read as plans (:func:`vpce_checks.plan.load_plan`); the
+    directory holding a plan is analysed through it instead of through its Terraform files.
     """
     parsing = parsing or ParseOptions()
     result = ScanResult()
     directories: list[str] = []
-    seen: set[str] = set()
+    plan_files = _unique([*plans, *(path for path in paths if os.path.isfile(path) and is_plan_path(path))])
+    seen: set[str] = {os.path.realpath(os.path.dirname(plan) or ".") for plan in plan_files}
     for path in paths:
+        if path in plan_files:
+            continue
         discovery = discover(path)
         result.notes.extend(discovery.notes)
         for directory in discovery.directories:
@@ -110,17 +126,21 @@ def scan_paths(
             else:
                 directories.append(directory)
     arguments = [(directory, list(rules), options, parsing, with_outcomes, view) for directory in directories]
+    total = len(arguments) + len(plan_files)
     scans: list[_DirectoryScan] = []
     if parsing.jobs > 1 and len(directories) > 1:
         chunk = max(1, len(directories) // (16 * parsing.jobs))
         with ProcessPoolExecutor(max_workers=parsing.jobs) as pool:
             for scan in pool.map(_scan_directory, *zip(*arguments, strict=True), chunksize=chunk):
                 scans.append(scan)
-                _report(progress, len(scans), len(arguments))
+                _report(progress, len(scans), total)
     else:
         for item in arguments:
             scans.append(_scan_directory(*item))
-            _report(progress, len(scans), len(arguments))
+            _report(progress, len(scans), total)
+    for plan in plan_files:
+        scans.append(_scan_plan(plan, list(rules), with_outcomes, view))
+        _report(progress, len(scans), total)
     called = set().union(*(scan.calls - {scan.real} for scan in scans))
     findings: set[Finding] = set()
     files: set[str] = set()
@@ -128,7 +148,10 @@ def scan_paths(
         files |= scan.files
         if scan.real in called:
             continue
-        result.modules += 1
+        if scan.plan:
+            result.plans += 1
+        else:
+            result.modules += 1
         result.notes.extend(scan.notes)
         findings.update(scan.findings)
         result.outcomes.extend(scan.outcomes)
@@ -184,6 +207,48 @@ def scan_root(
         prepare_on_demand(None)
         forget_provided()
     return config, found
+
+
+def is_plan_path(path: str) -> bool:
+    """True for a file to read as a plan: a name that is not a Terraform or tfvars file's, JSON content.
+
+    Plans are recognised by what they hold (``tfplan.json``, ``plan.out``, ``tfplan`` alike), so
+    only the first bytes of the file are read here; a binary plan counts too, to be reported.
+    """
+    name = os.path.basename(path)
+    if is_terraform_file(name) or name.endswith((".tfvars", ".tfvars.json")):
+        return False
+    return sniff(path) is not None
+
+
+def _unique(paths: Sequence[str]) -> list[str]:
+    """``paths`` without a second name for the same file, in order."""
+    seen: set[str] = set()
+    kept = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if real not in seen:
+            seen.add(real)
+            kept.append(path)
+    return kept
+
+
+def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuilder | None) -> _DirectoryScan:
+    """One plan file as a root configuration (in this process: plans are few)."""
+    display = PurePath(os.path.normpath(path)).as_posix()
+    try:
+        config = load_plan(path, display)
+    except Exception as error:  # noqa: BLE001 - one input's failure must not hide the others
+        config = _failed(display, _internal_error(error))
+        config.plan = display
+    found = _analyze(config, rules)
+    verdicts = outcomes(config, rules, found) if with_outcomes else []
+    home = os.path.realpath(os.path.dirname(path) or ".")
+    files = {os.path.realpath(path)} | _terraform_files({home} | config.module_directories)
+    built = view(config, found) if view is not None else None
+    notes = config.notes + _unjudged(config)
+    real = os.path.realpath(path)
+    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files, built, plan=True)
 
 
 def _unjudged(config: Configuration) -> list[Problem]:

@@ -53,6 +53,7 @@ def analyze(config: Configuration, rules: Sequence[Rule] | None = None) -> list[
                     suppressed=suppression is not None,
                     suppression_reason=suppression.reason if suppression else None,
                     suppression_until=suppression.until if suppression else None,
+                    plan=config.plan,
                 )
             )
     return sorted(findings, key=lambda finding: finding.sort_key)

@@ -49,6 +49,9 @@ class Finding:
     suppression_reason: str | None = None
     suppression_until: str | None = None
     """The ``until=`` date text of the suppression (as written), when it has one."""
+    plan: str | None = None
+    """The plan file the finding was read from, when it comes from a plan (``file`` is then the
+    Terraform file of the resource's block when it was found beside the plan, else the plan)."""
 
     @property
     def sort_key(self) -> tuple[str, int, str, str, str]:

@@ -144,6 +144,8 @@ class Configuration:
     """Addresses of resources handed to a skipped module, which may attach things to them unseen."""
     module_directories: set[str] = field(default_factory=set)
     """The local module directories this configuration calls (real paths): analysed through it."""
+    plan: str | None = None
+    """The plan file the configuration was read from (as given to the scanner); None for Terraform files."""
 
     @cached_property
     def _by_address(self) -> dict[str, Resource]:

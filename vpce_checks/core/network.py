@@ -17,7 +17,7 @@ from vpce_checks.core.prices import RegionPrices, prices_for
 from vpce_checks.core.routing import PAID, ROUTING_RESOURCE_TYPES, SUBNET_TYPES, VPC_TYPES, Egress, RouteTable, Routing
 from vpce_checks.core.security_groups import SECURITY_GROUP_RESOURCE_TYPES, Group, SecurityGroups
 from vpce_checks.core.services import GATEWAY_SERVICES, Service, parse_service_name
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, as_bool, as_list
+from vpce_checks.core.values import AnyOf, PartialString, ResourceRef, Unknown, Value, as_bool, as_list, common
 
 ENDPOINT = "aws_vpc_endpoint"
 ASSOCIATIONS = {
@@ -80,6 +80,11 @@ class Attachment:
     def certainly_present(self) -> bool:
         """True when at least one item is attached for sure."""
         return bool(self.items)
+
+    @property
+    def exactly_one(self) -> bool:
+        """True when exactly one thing is attached for sure (an :class:`AnyOf` item may stand for several)."""
+        return self.complete and len(self.items) == 1 and not isinstance(self.items[0], AnyOf)
 
 
 @dataclass
@@ -457,9 +462,10 @@ class Network:
 
         An ``aws_vpc`` or ``aws_default_vpc`` of the configuration is keyed by its address; a literal
         ID by itself; an unknown input by where it comes from, since two ``var.vpc_id`` are the same VPC.
+        One of several VPCs (an :class:`AnyOf`) has no key.
         """
-        if isinstance(value, ResourceRef):
-            return value.address if value.attribute == "id" else None
+        if isinstance(value, (ResourceRef, AnyOf)):
+            return common(value, lambda ref: ref.address if ref.attribute == "id" else None)
         if isinstance(value, str):
             return value
         if isinstance(value, Unknown) and value.origin:
@@ -471,22 +477,27 @@ class Network:
 
         AZs come from ``availability_zone`` or ``availability_zone_id`` of the referenced
         ``aws_subnet`` or ``aws_default_subnet``; the two kinds of name cannot be compared, so mixing
-        them is "not known".
+        them is "not known". An item that is one of several subnets (:class:`AnyOf`) has an AZ when
+        they all share one.
         """
         zones: set[str] = set()
         all_known = subnets.complete
         kinds: set[str] = set()
         for item in subnets.items:
-            subnet = self._referenced(item, SUBNET_TYPES)
-            found = zone_of(subnet) if subnet is not None else None
-            if found is not None:
+            found = common(item, self._subnet_zone)
+            if found is None:
+                all_known = False
+            else:
                 zones.add(found[0])
                 kinds.add(found[1])
-            else:
-                all_known = False
         if len(kinds) > 1:
             return zones, False
         return zones, all_known
+
+    def _subnet_zone(self, ref: ResourceRef) -> tuple[str, str] | None:
+        """The AZ of a referenced subnet, and which attribute names it (name or ID); None when unknown."""
+        subnet = self._referenced(ref, SUBNET_TYPES)
+        return zone_of(subnet) if subnet is not None else None
 
     def endpoint_groups(self, endpoint: Endpoint) -> list[Group | None] | None:
         """The security groups an Interface endpoint ends up with, or None when they cannot be known.
@@ -558,7 +569,12 @@ class Network:
         for association_type, (kind, attribute) in ASSOCIATIONS.items():
             for association in self.config.of_type(association_type):
                 target = association.get("vpc_endpoint_id")
-                if isinstance(target, ResourceRef):
+                if isinstance(target, AnyOf):
+                    # One of these endpoints gets it: none of them is known to lack it.
+                    for candidate in target.candidates:
+                        if candidate.address in result:
+                            result[candidate.address][kind].complete = False
+                elif isinstance(target, ResourceRef):
                     if target.address in result:
                         attachment = result[target.address][kind]
                         if association.certain:
@@ -584,6 +600,8 @@ class Network:
             value = as_bool(setting.get("private_dns_enabled")) if setting.certain else None
             if isinstance(target, ResourceRef):
                 settings[target.address] = value
+            elif isinstance(target, AnyOf):
+                settings.update(dict.fromkeys((candidate.address for candidate in target.candidates), None))
             elif not isinstance(target, str):
                 return {endpoint.address: None for endpoint in self.config.of_type(ENDPOINT)}
         return settings

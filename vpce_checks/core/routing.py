@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 
 from vpce_checks.core.model import Configuration, Resource
 from vpce_checks.core.prices import RegionPrices, price_note
-from vpce_checks.core.values import ResourceRef, Value, as_bool, as_list, is_unknown
+from vpce_checks.core.values import AnyOf, ResourceRef, Value, as_bool, as_list, candidates, common, is_unknown
 
 ANYWHERE = "0.0.0.0/0"
 VPC_TYPES = ("aws_vpc", "aws_default_vpc")
@@ -139,10 +139,13 @@ class Routing:
     def table_key(self, value: Value) -> str | None:
         """The key of the route table a value names, or None when it cannot be known.
 
-        A literal ID (``rtb-…``) is its own key: a table outside the configuration.
+        A literal ID (``rtb-…``) is its own key: a table outside the configuration. One of several
+        tables (:class:`AnyOf`) has a key when they are all the same table.
         """
         if isinstance(value, str):
             return value or None
+        if isinstance(value, AnyOf):
+            return common(value, self.table_key)
         if not isinstance(value, ResourceRef):
             return None
         kind = self.resource_type(value.address)
@@ -161,6 +164,8 @@ class Routing:
         """The key of the subnet a value names (its address, or a literal ID), or None."""
         if isinstance(value, str):
             return value or None
+        if isinstance(value, AnyOf):
+            return common(value, self.subnet_key)
         if not (isinstance(value, ResourceRef) and value.attribute == "id"):
             return None
         return value.address if self.resource_type(value.address) in SUBNET_TYPES else None
@@ -277,6 +282,8 @@ class Routing:
 
     def _gateway(self, value: Value) -> Egress | None:
         """``gateway_id`` may name a NAT gateway too (the API accepts it, with a perpetual diff)."""
+        if isinstance(value, AnyOf):
+            return common(value, self._gateway)
         if isinstance(value, ResourceRef):
             kind = self.resource_type(value.address)
             return {
@@ -300,6 +307,8 @@ class Routing:
         Forwarding needs ``source_dest_check = false`` on the instance (for its primary interface)
         or on the network interface; with the check on (the default) the traffic is dropped.
         """
+        if isinstance(value, AnyOf):
+            return common(value, self._forwarder)
         if not isinstance(value, ResourceRef):
             return None
         kind = self.resource_type(value.address)
@@ -343,7 +352,13 @@ class Routing:
                 continue  # an edge association of a gateway
             subnet = self.subnet_key(association.get("subnet_id"))
             if subnet is None:
-                return None
+                maybe = candidates(association.get("subnet_id"))
+                keys = [self.subnet_key(ref) for ref in maybe or ()]
+                if not keys or None in keys:
+                    return None
+                for key in keys:  # one of these subnets: none of them is known to use another table
+                    found[str(key)] = _UNKNOWN
+                continue
             table = self.table_key(association.get("route_table_id")) if association.certain else None
             previous = found.get(subnet)
             found[subnet] = table if table is not None and previous in (None, table) else _UNKNOWN
@@ -364,6 +379,15 @@ class Routing:
         if vpc is None or resource is None or not resource.certain:
             return None
         return self.main_table(vpc)
+
+    def subnet_table(self, value: Value) -> str | None:
+        """The key of the route table of the subnet a value names; of one of several, when they share it."""
+        if isinstance(value, (ResourceRef, AnyOf)):
+            return common(value, lambda ref: self._table_of_key(self.subnet_key(ref)))
+        return self._table_of_key(self.subnet_key(value))
+
+    def _table_of_key(self, subnet: str | None) -> str | None:
+        return self.table_of_subnet(subnet) if subnet is not None else None
 
     def subnets_of_table(self, table: RouteTable) -> set[str] | None:
         """The subnets that use a route table, or None when they cannot all be known."""

@@ -1,13 +1,16 @@
 """The values the rule core reasons about.
 
 A Terraform value seen statically is either known (plain Python data: ``None``, ``bool``, ``int``,
-``float``, ``str``, ``list``, ``dict``) or not. What is not known is one of three things:
+``float``, ``str``, ``list``, ``dict``) or not. What is not known is one of four things:
 
 * :class:`Unknown`: nothing is known (an input without a default, a data source, remote state).
 * :class:`ResourceRef`: an attribute that only exists after apply (``aws_subnet.a.id``), but whose
   *identity* is known: which resource it belongs to. Rules follow these to the referenced resource.
 * :class:`PartialString`: a string template with some unknown parts, such as
   ``"com.amazonaws.${data.aws_region.current.name}.ecr.dkr"``; the known parts are kept.
+* :class:`AnyOf`: an attribute of one of several resource instances, not known which (a plan's
+  ``aws_subnet.private[count.index].id`` before apply). Rules ask of each candidate, and only an
+  answer every candidate gives is known.
 
 Rules must treat anything that is not known as "cannot say" and stay silent.
 """
@@ -15,7 +18,9 @@ Rules must treat anything that is not known as "cannot say" and stay silent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, Callable, TypeVar, Union
+
+T = TypeVar("T")
 
 
 class Unknown:
@@ -75,19 +80,59 @@ class PartialString:
         return "".join(part if isinstance(part, str) else "${" + _describe(part) + "}" for part in self.parts)
 
 
+@dataclass(frozen=True)
+class AnyOf:
+    """One of several resource instances' attributes, and not known which (two candidates or more).
+
+    In a list (``subnet_ids``) an ``AnyOf`` item stands for one or more elements, each an attribute
+    of one of ``candidates``: which ones, and how many, is not known. As a whole value it is one of
+    them. A question about it has an answer only when every candidate gives the same one
+    (:func:`common`): subnets that are all in one AZ are one AZ; subnets in two AZs are either.
+    """
+
+    candidates: tuple[ResourceRef, ...]
+
+    def __str__(self) -> str:
+        return "one of " + ", ".join(str(candidate) for candidate in self.candidates)
+
+
+def candidates(value: object) -> tuple[ResourceRef, ...] | None:
+    """The resource attributes a value may be: itself for a ResourceRef, its candidates for an AnyOf, else None."""
+    if isinstance(value, ResourceRef):
+        return (value,)
+    if isinstance(value, AnyOf):
+        return value.candidates
+    return None
+
+
+def common(value: object, answer: Callable[[ResourceRef], T | None]) -> T | None:
+    """``answer`` for a ResourceRef, or the answer every candidate of an AnyOf gives; None when they differ.
+
+    None also when the value is neither, or when some candidate's answer is None (not known).
+    """
+    refs = candidates(value)
+    if not refs:
+        return None
+    answers = [answer(ref) for ref in refs]
+    first = answers[0]
+    if first is None or any(other != first for other in answers[1:]):
+        return None
+    return first
+
+
 def _describe(part: Unknown | ResourceRef) -> str:
     if isinstance(part, ResourceRef):
         return str(part)
     return part.origin or "unknown"
 
 
-Value = Union[None, bool, int, float, str, list[Any], dict[str, Any], Unknown, ResourceRef, PartialString]  # noqa: UP007
+Value = Union[None, bool, int, float, str, list[Any], dict[str, Any], Unknown, ResourceRef, PartialString, AnyOf]  # noqa: UP007
 """Any value an attribute can hold, known or not (``list`` and ``dict`` hold Values)."""
 
 
 def is_unknown(value: object) -> bool:
     """True for a value that is not fully known at its top level."""
-    return isinstance(value, (Unknown, ResourceRef, PartialString))
+    return isinstance(value, (Unknown, ResourceRef, PartialString, AnyOf))
 
 
 def as_bool(value: object) -> bool | None:
@@ -117,6 +162,8 @@ def collect_references(value: Any, found: set[str]) -> None:
     """Add the address of every resource a value refers to (deep) to ``found``."""
     if isinstance(value, ResourceRef):
         found.add(value.address)
+    elif isinstance(value, AnyOf):
+        found.update(candidate.address for candidate in value.candidates)
     elif isinstance(value, PartialString):
         for part in value.parts:
             collect_references(part, found)

@@ -39,7 +39,9 @@ def document(findings: Sequence[Finding], baselined: int = 0, run: Run = NO_RUN)
             "baselined": baselined,
         },
         "findings": [_finding(finding) for finding in findings],
-        "scanned": None if run.scanned is None else {"modules": run.scanned.modules, "files": run.scanned.files},
+        "scanned": None
+        if run.scanned is None
+        else {"modules": run.scanned.modules, "files": run.scanned.files, "plans": run.scanned.plans},
         "notes": [_note(note) for note in unique_notes(run.notes)],
     }
 
@@ -70,4 +72,5 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "suppressed": finding.suppressed,
         "suppression_reason": finding.suppression_reason,
         "suppression_until": finding.suppression_until,
+        "plan": finding.plan,
     }

@@ -27,10 +27,12 @@ class Source(Protocol):
 
 @dataclass(frozen=True)
 class Scanned:
-    """How much was read: root modules, and Terraform files (those of the modules they call included)."""
+    """How much was read: root modules, files (those of the modules they call, and plans, included), plans."""
 
     modules: int = 0
     files: int = 0
+    plans: int = 0
+    """Plan files read (each a root configuration of its own, not counted in ``modules``)."""
 
 
 @dataclass(frozen=True)

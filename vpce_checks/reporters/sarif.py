@@ -4,7 +4,9 @@ One run; ``tool.driver.rules`` lists every rule that ran, in the order given; ea
 at its rule by ``ruleId`` and ``ruleIndex``. ``partialFingerprints["vpceChecks/v1"]`` hashes the
 rule, the resource address and the file (not the line), so a finding keeps its identity when the
 lines above it move. What the scan could not judge or skipped (the run's notes) are
-``invocations[0].toolExecutionNotifications`` of level ``note``, with their file and line.
+``invocations[0].toolExecutionNotifications`` of level ``note``, with their file and line. A
+finding read from a plan points at the Terraform file of its block when that was found beside the
+plan, else at the plan; ``properties.plan`` names the plan either way.
 """
 
 from __future__ import annotations
@@ -137,6 +139,11 @@ def _result(finding: Finding, rule_index: int | None) -> dict[str, Any]:
         if finding.suppression_reason:
             suppression["justification"] = finding.suppression_reason
         result["suppressions"] = [suppression]
+    properties: dict[str, Any] = {}
     if finding.vpc:
-        result["properties"] = {"vpc": finding.vpc}
+        properties["vpc"] = finding.vpc
+    if finding.plan:
+        properties["plan"] = finding.plan
+    if properties:
+        result["properties"] = properties
     return result

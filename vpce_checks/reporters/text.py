@@ -131,7 +131,10 @@ def _checked(rules: Sequence[Rule], run: Run) -> str:
     if run.scanned is None:
         return f"{checked}."
     scanned = run.scanned
-    return f"{checked} in {_count(scanned.modules, 'root module')}, {_count(scanned.files, 'file')}."
+    inputs = [_count(scanned.modules, "root module")] if scanned.modules or not scanned.plans else []
+    if scanned.plans:
+        inputs.append(_count(scanned.plans, "plan"))
+    return f"{checked} in {' and '.join(inputs)}, {_count(scanned.files, 'file')}."
 
 
 def _count(number: int, noun: str) -> str:

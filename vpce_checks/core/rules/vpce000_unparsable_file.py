@@ -25,6 +25,12 @@ def check(network: Network) -> Iterator[Violation]:
     that matches no block of the other files, `depends_on` in an override block, and `moved` or
     `import` blocks there. The other files of the directory are still scanned.
 
+    A plan given to the scanner (the JSON of `terraform show -json`) that cannot be read as one is
+    reported the same way, at the line JSON gives: text that is not JSON or is cut off, the JSON
+    of a state or a `terraform.tfstate` given instead, the binary plan file itself, or a
+    `format_version` whose major version this release does not read. The other inputs are still
+    scanned.
+
     ## Why is this bad?
     What is not read cannot be checked, so every rule is blind to its resources; Terraform itself
     would refuse the configuration. While part of a module is missing, the rules about a whole
@@ -50,6 +56,7 @@ def check(network: Network) -> Iterator[Violation]:
     - [Terraform configuration syntax](https://developer.hashicorp.com/terraform/language/syntax/configuration)
     - [Terraform: Override Files](https://developer.hashicorp.com/terraform/language/files/override)
     - [OpenTofu: Files and Directories](https://opentofu.org/docs/language/files/)
+    - [Terraform: JSON Output Format](https://developer.hashicorp.com/terraform/internals/json-format)
     """
     for problem in network.config.problems:
         yield Violation(address="", location=problem.location, message=problem.message)

@@ -63,7 +63,7 @@ def check(network: Network) -> Iterator[Violation]:
             continue
         zones, all_known = network.subnet_zones(endpoint.subnets)
         # One subnet is one AZ, whether or not its AZ can be known.
-        single = endpoint.subnets.complete and len(endpoint.subnets.items) == 1
+        single = endpoint.subnets.exactly_one
         if single or (all_known and len(zones) < 2):
             where = ", ".join(sorted(zones)) or "its only subnet's AZ"
             yield violation(

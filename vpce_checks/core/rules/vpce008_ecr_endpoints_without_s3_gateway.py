@@ -132,9 +132,7 @@ def _missing_tables(network: Network, vpc: Vpc, gateways: list[Endpoint], region
         if not endpoint.subnets.complete:
             return []
         for item in endpoint.subnets.items:
-            subnet = routing.subnet_key(item)
-            table_key = routing.table_of_subnet(subnet) if subnet is not None else None
-            table = routing.tables.get(table_key or "")
+            table = routing.tables.get(routing.subnet_table(item) or "")
             if table is None or table.egress in (None, Egress.OTHER):
                 return []  # unknown, or a default route to a peer, a VPN or an appliance: cannot say
             if table.egress != Egress.INTERNET_GATEWAY:
