@@ -175,7 +175,20 @@ def _scan_directory(
     with_outcomes: bool,
     view: ViewBuilder | None = None,
 ) -> _DirectoryScan:
-    """One directory as a root module, parsed through the parse phase (in a worker process or not)."""
+    """One directory as a root module, in a worker process or not."""
+    config, found = scan_root(directory, rules, options, parsing)
+    verdicts = outcomes(config, rules, found) if with_outcomes else []
+    real = os.path.realpath(directory)
+    notes = config.notes + _unjudged(config)
+    files = _terraform_files({real} | config.module_directories)
+    built = view(config, found) if view is not None else None
+    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files, built)
+
+
+def scan_root(
+    directory: str, rules: Sequence[Rule], options: LoadOptions | None, parsing: ParseOptions
+) -> tuple[Configuration, list[Finding]]:
+    """One directory as a root module, parsed through the parse phase: its model and its findings."""
     set_limits(parsing.limits)
     settings = Settings(parsing.limits, parsing.cache_directory, relevant_resource_types())
 
@@ -193,12 +206,7 @@ def _scan_directory(
     finally:
         prepare_on_demand(None)
         forget_provided()
-    verdicts = outcomes(config, rules, found) if with_outcomes else []
-    real = os.path.realpath(directory)
-    notes = config.notes + _unjudged(config)
-    files = _terraform_files({real} | config.module_directories)
-    built = view(config, found) if view is not None else None
-    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files, built)
+    return config, found
 
 
 def is_plan_path(path: str) -> bool:

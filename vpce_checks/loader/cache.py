@@ -16,9 +16,8 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-import platformdirs
-
 from vpce_checks import __version__
+from vpce_checks.loader import syntax
 
 CACHE_DIR_VARIABLE = "VPCE_CHECKS_CACHE_DIR"
 FORMAT = 3
@@ -27,7 +26,12 @@ FORMAT = 3
 
 def default_directory() -> str:
     """``$VPCE_CHECKS_CACHE_DIR``, or the platform's user cache directory for vpce-checks."""
-    return os.environ.get(CACHE_DIR_VARIABLE) or platformdirs.user_cache_dir("vpce-checks", appauthor=False)
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured:
+        return configured
+    import platformdirs  # here, not above: checkov's environment (see checkov_adapter) may not have it
+
+    return str(platformdirs.user_cache_dir("vpce-checks", appauthor=False))
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +50,9 @@ class ParseCache:
 
     def __init__(self, directory: str | None) -> None:
         self.directory = directory
-        self._salt = f"vpce-checks={__version__};format={FORMAT};{_parser_versions()}".encode()
+        self._salt = (
+            f"vpce-checks={__version__};format={FORMAT};{_parser_versions()};{syntax.parser_identity()}".encode()
+        )
 
     def key(self, content: bytes, settings: str) -> str:
         """The key of a file's content under the given scanner ``settings`` (e.g. its depth limit)."""
