@@ -58,14 +58,15 @@ def checkov_executable(variable: str = "VPCE_CHECKS_CHECKOV", venv: str = ".venv
 
 
 def run_checkov(
-    target: Path,
+    target: Path | list[Path],
     *extra: str,
     policies: Path = POLICIES,
     env: dict[str, str] | None = None,
     checkov: str | None = None,
 ) -> Any:
-    """Run checkov with our checks only; return (parsed JSON, stderr)."""
-    scan = ["-f" if target.is_file() else "-d", str(target)]
+    """Run checkov with our checks only on ``target`` (a file, a directory or a list of them); return (JSON, stderr)."""
+    targets = target if isinstance(target, list) else [target]
+    scan = [part for path in targets for part in ("-f" if path.is_file() else "-d", str(path))]
     command = [checkov or checkov_executable(), *scan, "--external-checks-dir", str(policies)]
     command += ["--check", ",".join([UNREADABLE_RULE, *RULE_IDS]), "--skip-download", "-o", "json", *extra]
     completed = subprocess.run(
@@ -393,6 +394,46 @@ def test_a_file_given_with_f_is_judged_with_its_whole_module() -> None:
     # The findings in the files checkov was not given are not checkov's to report: nothing is said of them.
     _, stderr = run_checkov(case / "main.tf", "--framework", "terraform")
     assert UNREPORTED not in stderr, stderr
+
+
+PLANS = sorted(FIXTURES.glob("*/tfplan.json"))
+
+
+@lru_cache(maxsize=1)
+def plans_run() -> tuple[Any, str]:
+    """One checkov run over every fixture's plan (``-f`` each, ``--framework terraform_plan``)."""
+    assert PLANS, "no fixture holds a tfplan.json"
+    return run_checkov(list(PLANS), "--framework", "terraform_plan")
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda path: path.parent.name)
+def test_checkov_on_a_plan_gives_what_vpce_checks_gives_on_it(plan: Path) -> None:
+    """checkov's terraform_plan runner: the analyzer's plan verdicts and messages, resource by resource."""
+    report, stderr = plans_run()
+    records = [
+        (result, record)
+        for result, record in records_of(report)
+        if Path(record["file_abs_path"]).resolve() == plan.resolve()
+    ]
+    scanned = scan_paths([], all_rules(), with_outcomes=True, plans=[str(plan)])
+    analyzer: Verdicts = set()
+    messages: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for outcome in scanned.outcomes:
+        outcome = replace(outcome, findings=tuple(expire_suppressions(outcome.findings, date.today())))
+        analyzer.add((outcome.rule_id, outcome.resource.address, outcome.result))
+        if outcome.result == "failed":
+            key = (outcome.rule_id, outcome.resource.address)
+            messages[key] += [finding.message for finding in outcome.findings if not finding.suppressed]
+    checkov = {(record["check_id"], record["resource"], result) for result, record in records}
+    assert checkov, f"checkov reported nothing on {plan.parent.name}/tfplan.json"
+    assert {rule for rule, _, _ in checkov} - {UNREADABLE_RULE} == {rule for rule, _, _ in analyzer}
+    unread = [finding for finding in scanned.findings if finding.rule_id == UNREADABLE_RULE]
+    assert {item for item in checkov if item[0] == UNREADABLE_RULE} == set() or unread
+    assert {item for item in checkov if item[0] != UNREADABLE_RULE} == analyzer, difference(analyzer, checkov)
+    for result, record in records:
+        if result == "failed" and record["check_id"] != UNREADABLE_RULE:
+            assert record["details"] == messages[(record["check_id"], record["resource"])]
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr[-3000:]
 
 
 def test_var_files_given_to_checkov_reach_the_analysis(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from strategies import FIXTURE_FILES, mutated_configurations, mutated_fixtures, 
 from test_fixtures import CASES
 
 from vpce_checks.checkov_adapter import checkov_rules, parser
-from vpce_checks.checkov_adapter.analysis import Analysis, address_steps, covers
+from vpce_checks.checkov_adapter.analysis import Analysis, PlanAnalysis, address_steps, covers
 from vpce_checks.checkov_adapter.vertices import Blocks, Place, Target, module_address, root_directory, target_of
 from vpce_checks.loader import syntax
 from vpce_checks.loader.discover import discover
@@ -241,3 +241,19 @@ def test_the_analysis_gives_the_analyzers_verdict_on_every_resource(case: Path, 
         assert verdict.result == outcome.result, (outcome.rule_id, outcome.resource.address)
         if outcome.result == "failed":
             assert list(verdict.details) == [finding.message for finding in outcome.findings if not finding.suppressed]
+
+
+def test_a_plans_verdicts_are_found_by_address_and_what_checkov_lacks_is_unreported() -> None:
+    plan = str(Path(__file__).resolve().parent.parent / "fixtures" / "plan_values_from_var_file" / "tfplan.json")
+    analysis = PlanAnalysis(plan, checkov_rules(), date.today())
+    ssm = 'aws_vpc_endpoint.session_manager["ssm"]'
+    verdict = analysis.resource_verdict("VPCE005", Place(plan, plan, 0, ssm, resolved=True))
+    assert verdict.result == "failed" and "eu-west-1a" in verdict.details[0]
+    assert analysis.resource_verdict("VPCE005", Place(plan, plan, 0, "aws_vpc.main", resolved=True)).result == "unknown"
+    assert analysis.resource_verdict("VPCE010", Place(plan, plan, 0, ssm, resolved=True)).result == "passed"
+    # Every failure is on a resource checkov lists; leave one out and its failures are the unreported ones.
+    assert analysis.unreported(analysis.addresses) == []
+    missing = analysis.unreported(analysis.addresses - {ssm})
+    assert missing and {outcome.resource.address for outcome in missing} == {ssm}
+    assert {outcome.rule_id for outcome in missing} == {"VPCE005"}
+    assert analysis.unread_verdict(Place(plan, plan, 0, ssm, resolved=True)).result == "unknown"

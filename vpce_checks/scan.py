@@ -233,15 +233,20 @@ def _unique(paths: Sequence[str]) -> list[str]:
     return kept
 
 
-def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuilder | None) -> _DirectoryScan:
-    """One plan file as a root configuration (in this process: plans are few)."""
+def scan_plan(path: str, rules: Sequence[Rule]) -> tuple[Configuration, list[Finding]]:
+    """One plan file as a root configuration: its model and its findings (a failure is a VPCE000 finding)."""
     display = PurePath(os.path.normpath(path)).as_posix()
     try:
         config = load_plan(path, display)
     except Exception as error:  # noqa: BLE001 - one input's failure must not hide the others
         config = _failed(display, _internal_error(error))
         config.plan = display
-    found = _analyze(config, rules)
+    return config, _analyze(config, rules)
+
+
+def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuilder | None) -> _DirectoryScan:
+    """One plan file as a root configuration (in this process: plans are few)."""
+    config, found = scan_plan(path, rules)
     verdicts = outcomes(config, rules, found) if with_outcomes else []
     home = os.path.realpath(os.path.dirname(path) or ".")
     files = {os.path.realpath(path)} | _terraform_files({home} | config.module_directories)

@@ -23,7 +23,7 @@ from vpce_checks.core.model import Problem
 from vpce_checks.core.registry import Rule
 from vpce_checks.expiry import expire_suppressions
 from vpce_checks.loader.module import LoadOptions
-from vpce_checks.scan import ParseOptions, scan_root
+from vpce_checks.scan import ParseOptions, scan_plan, scan_root
 
 LOG = logging.getLogger("vpce_checks")
 
@@ -159,6 +159,54 @@ class Analysis:
         module = module_address(place.address)
         inside = [outcome for outcome in root.by_rule[rule_id] if covers(module, outcome.resource.address, inside=True)]
         return verdict_of(inside, with_addresses=True) if inside else UNKNOWN
+
+
+class PlanAnalysis:
+    """The analyzer's results on one plan file, which checkov's terraform_plan runner checks.
+
+    The plan is read by the analyzer's plan reader (:func:`vpce_checks.scan.scan_plan`, as
+    ``vpce-checks tfplan.json`` reads it), not from checkov's rendering of it; checkov names each
+    resource by its address in the plan, which is the analyzer's address too, so blocks are
+    matched by address alone.
+    """
+
+    def __init__(self, plan: str, rules: list[Rule], today: date) -> None:
+        self.plan = plan
+        config, found = scan_plan(plan, rules)
+        found = expire_suppressions(found, today)
+        self.by_address: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
+        for outcome in outcomes(config, rules, found):
+            self.by_address[(outcome.rule_id, outcome.resource.address)].append(outcome)
+        self.addresses = {resource.address for resource in config.resources}
+        self.problems = list(config.problems)
+        for note in config.notes:
+            LOG.info("vpce-checks: note: %s:%d: %s", note.location.file, note.location.start_line, note.message)
+
+    def resource_verdict(self, rule_id: str, place: Place) -> Verdict:
+        """The rule's verdict on the plan's resource at ``place.address``; no result for one it does not judge."""
+        found = self.by_address.get((rule_id, place.address))
+        return verdict_of(found, with_addresses=False) if found else UNKNOWN
+
+    def unread_verdict(self, place: Place) -> Verdict:
+        """VPCE000: failed on a resource checkov read in a plan the analyzer could not (fully) read, with why."""
+        if not self.problems or place.address in self.addresses:
+            return UNKNOWN
+        return Verdict("failed", tuple(_problem_text(problem) for problem in self.problems))
+
+    def module_verdict(self, rule_id: str, place: Place) -> Verdict:
+        """No module blocks in a plan: every resource of every module is in it, under its own address."""
+        return UNKNOWN
+
+    def unreported(self, addresses: Iterable[str]) -> list[Outcome]:
+        """The failed verdicts on resources of the plan that checkov has no block for (not among ``addresses``)."""
+        known = set(addresses)
+        return [
+            outcome
+            for (_, address), found in sorted(self.by_address.items())
+            if address not in known
+            for outcome in found
+            if outcome.result == "failed"
+        ]
 
 
 def covers(pattern: str, address: str, inside: bool = False) -> bool:

@@ -6,6 +6,8 @@ documentation link; VPCE000 becomes a resource check that fails on resources the
 not read. The first check to run on a checkov graph reads from it which roots and var files
 checkov scanned (:mod:`.vertices`) and runs the analyzer on them (:mod:`.analysis`); every check
 then answers for the block at hand from that analysis.
+On a plan (checkov's terraform_plan runner) the analysis is the plan reader's on that plan file,
+and a block is its plan address.
 
 A checkov the adapter cannot serve must never let the checks vanish (checkov logs a failing check
 and carries on with exit code 0): below :data:`~vpce_checks.checkov_adapter.FLOOR`, or when checkov
@@ -29,7 +31,7 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 from checkov.terraform.checks.resource.registry import resource_registry
 
 from vpce_checks.checkov_adapter import UNREADABLE_RULE, checkov_rules, needs
-from vpce_checks.checkov_adapter.analysis import UNKNOWN, Analysis, Verdict
+from vpce_checks.checkov_adapter.analysis import UNKNOWN, Analysis, PlanAnalysis, Verdict
 from vpce_checks.checkov_adapter.refusal import checkov_version, refuse, too_old
 from vpce_checks.checkov_adapter.vertices import Blocks, Place, Target, Vertex, place_of, target_of
 from vpce_checks.core.engine import Outcome
@@ -190,11 +192,13 @@ class _Check:
         return _RESULTS[verdict.result]
 
     def _verdict(self, find_verdict: Any, conf: Mapping[str, Any]) -> Verdict:
+        call = _runner_call()
+        if call is not None and call.plan and call.file is not None:
+            return self._plan_verdict(find_verdict, conf, call.file)
         if self.graph is None:
             if "__address__" in conf:
                 return Verdict("failed", (_no_graph_message(),))
             return self._json_verdict(find_verdict)
-        call = _runner_call()
         session = session_of(self.graph, call or _RunnerCall((), None, ""))
         if session.error is not None:
             return Verdict("failed", (session.error,))
@@ -203,6 +207,22 @@ class _Check:
         if vertex is None:
             return UNKNOWN
         verdict: Verdict = find_verdict(session.analysis, place_of(vertex))
+        return verdict
+
+    def _plan_verdict(self, find_verdict: Any, conf: Mapping[str, Any], plan: str) -> Verdict:
+        """The verdict on a resource of a plan, which checkov's terraform_plan runner checks.
+
+        checkov names the resource by its plan address (``__address__``); the analyzer reads the
+        plan itself, with the plan reader ``vpce-checks tfplan.json`` uses.
+        """
+        address = conf.get("__address__")
+        if not isinstance(address, str):
+            return UNKNOWN
+        session = plan_session_of(plan, self.graph)
+        if session.error is not None:
+            return Verdict("failed", (session.error,))
+        assert session.analysis is not None
+        verdict: Verdict = find_verdict(session.analysis, Place(plan, plan, 0, address, resolved=True))
         return verdict
 
     def _json_verdict(self, find_verdict: Any) -> Verdict:
@@ -240,6 +260,8 @@ class _RunnerCall:
     """The real paths of the files checkov's parser rejected (its ``parsing_errors``)."""
     directories: bool = True
     """False when checkov was given files to scan (``-f``), not directories."""
+    plan: bool = False
+    """True when checkov's terraform_plan runner is checking a plan (``file``)."""
 
 
 def _runner_call() -> _RunnerCall | None:
@@ -259,6 +281,8 @@ def _runner_call() -> _RunnerCall | None:
             unparsed = tuple(sorted(os.path.realpath(str(path)) for path in errors))
             directories = not local.get("files")
         runner = local.get("self")
+        if type(runner).__module__ == "checkov.terraform.plan_runner" and isinstance(local.get("full_file_path"), str):
+            return _RunnerCall(var_files or (), os.path.realpath(local["full_file_path"]), "", plan=True)
         if type(runner).__name__ == "TerraformJsonRunner" and isinstance(local.get("full_file_path"), str):
             folder = str(getattr(runner, "root_folder", None) or ".")
             return _RunnerCall(
@@ -289,6 +313,35 @@ def json_session_of(root_folder: str, var_files: tuple[str, ...]) -> _Session:
         _JSON_SESSIONS.clear()
         _JSON_SESSIONS[key] = session
     return _JSON_SESSIONS[key]
+
+
+@dataclass
+class _PlanSession:
+    """One plan file's analysis (or why there is none)."""
+
+    analysis: PlanAnalysis | None = None
+    error: str | None = None
+
+
+_PLAN_SESSIONS: dict[str, _PlanSession] = {}
+
+
+def plan_session_of(plan: str, graph: Any) -> _PlanSession:
+    """The analysis of the plan file ``plan``, made on first use; ``graph`` (of the plan) names its blocks."""
+    if plan not in _PLAN_SESSIONS:
+        session = _PlanSession()
+        try:
+            session.analysis = PlanAnalysis(plan, checkov_rules(), date.today())
+            vertices = _vertices(graph) if graph is not None else None
+            if vertices is not None:
+                addresses = [str(vertex.get("__address__")) for vertex in vertices if vertex.get("__address__")]
+                _warn_unreported(session.analysis.unreported(addresses))
+        except Exception as error:  # noqa: BLE001 - every check then fails with this message
+            LOG.exception("vpce-checks: internal error while analysing the plan checkov scanned")
+            session.error = _internal_error(error)
+        _PLAN_SESSIONS.clear()
+        _PLAN_SESSIONS[plan] = session
+    return _PLAN_SESSIONS[plan]
 
 
 def _no_graph_message() -> str:
