@@ -207,7 +207,15 @@ def _resource() -> st.SearchStrategy[str]:
             "  lifecycle {\n    ignore_changes = [tags]\n  }\n",
         ]
     )
-    comment = st.sampled_from(["", "  # checkov:skip=VPCE005:reason\n", "  // vpce-checks:skip=VPCE006\n"])
+    comment = st.sampled_from(
+        [
+            "",
+            "  # checkov:skip=VPCE005:reason\n",
+            "  // vpce-checks:skip=VPCE006\n",
+            "  # checkov:skip=VPCE004:accepted:until=2020-01-31\n",
+            "  # vpce-checks:skip=VPCE006:migrating:until=2999-12-31\n",
+        ]
+    )
     return st.builds(
         lambda kind, name, meta_text, attributes, nested_text, comment_text: (
             f'resource "{kind}" "{name}" {{\n{meta_text}{comment_text}{"".join(attributes)}{nested_text}}}\n'
@@ -295,3 +303,30 @@ def mutated_configurations(draw: st.DrawFn) -> dict[str, bytes]:
     files = draw(terraform_configurations())
     name = draw(st.sampled_from(sorted(files)))
     return {**files, name: _mutate(files[name], draw)}
+
+
+CASE_DIRECTORIES = sorted(path.parent for path in (ROOT / "fixtures").glob("*/expected.yaml"))
+
+
+def _case_files(case: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(case)): path.read_bytes()
+        for path in sorted(case.rglob("*"))
+        if path.is_file() and path.name != "expected.yaml"
+    }
+
+
+@st.composite
+def mutated_fixture_cases(draw: st.DrawFn) -> dict[str, bytes]:
+    """A whole fixture case (its modules and tfvars too) with one of its Terraform files mutated, or none.
+
+    Unlike :func:`mutated_fixtures`, the other files stay, so cross-file rules still have a whole
+    configuration to judge. File names may hold directories (``modules/endpoints/main.tf``).
+    """
+    files = _case_files(draw(st.sampled_from(CASE_DIRECTORIES)))
+    names = sorted(name for name in files if name.endswith((".tf", ".tf.json", ".tfvars")))
+    if names and draw(st.booleans()):
+        name = draw(st.sampled_from(names))
+        for _ in range(draw(st.integers(1, 2))):
+            files[name] = _mutate(files[name], draw)
+    return files

@@ -7,26 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from test_modules import ENDPOINT_INPUTS, NETWORK, write
 
-from vpce_checks.core.community_modules import VPC_ENDPOINTS, VpcEndpointsModule, find_model, models
+from vpce_checks.core.community_modules import find_model, models
 from vpce_checks.core.community_modules.sources import SourceAddress, parse_source
 from vpce_checks.core.community_modules.versions import VersionSet
-from vpce_checks.core.model import Configuration
-from vpce_checks.loader.evaluate import finalize
 from vpce_checks.loader.files import is_terraform_file
-from vpce_checks.loader.module import Context, Module, ModuleInstance, load_directory
-from vpce_checks.loader.modules import Root
 from vpce_checks.loader.syntax import read_file
-
-
-def module_instances(directory: str, name: str) -> list[ModuleInstance]:
-    """The instances of one module call of the root in ``directory``, as the loader makes them."""
-    context = Context(Configuration(directory="root"), Root(directory, "root", {}))
-    module = Module(context, directory, "root")
-    module.read_files()
-    context.region = module.region()
-    return module.calls[name].instances()
 
 
 def admits(constraint: str | None, version: str) -> bool:
@@ -167,32 +153,3 @@ def test_each_model_is_well_formed(model: object) -> None:
         for change in changes:
             assert change["source"].strip() and not VersionSet.parse(change["releases"]).empty
             assert model.releases.overlaps(VersionSet.parse(change["releases"]))
-
-
-SECURITY_GROUP_INPUTS = """
-    vpc_id = aws_vpc.main.id
-    subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]
-    create_security_group = true
-    endpoints = { sts = { service = "sts", security_group_ids = [aws_security_group.endpoints.id] } }
-    """
-
-
-@pytest.mark.parametrize("inputs", [*ENDPOINT_INPUTS, SECURITY_GROUP_INPUTS])
-def test_the_python_endpoints_model_of_the_checkov_adapter_equals_the_stand_in(tmp_path: Path, inputs: str) -> None:
-    """Today's checkov adapter builds the vpc-endpoints module with Python: it must agree with the stand-in."""
-    root = write(
-        tmp_path,
-        {"main.tf": NETWORK + f'module "endpoints" {{\n  source = "{VPC_ENDPOINTS}"\n{inputs}\n}}\n'},
-    )
-    config = load_directory(str(root), "root")
-    stand_in = {r.address: r for r in config.of_type("aws_vpc_endpoint") if r.module == "module.endpoints"}
-    (instance,) = module_instances(str(root), "endpoints")
-    shim = VpcEndpointsModule(instance, config.region, finalize).endpoints()
-    assert {r.address for r in shim.values()} == set(stand_in)
-    for resource in shim.values():
-        other = stand_in[resource.address]
-        assert (resource.type, resource.certain, resource.location) == (other.type, other.certain, other.location)
-        assert {name: other.line_of(name) for name in resource.attributes} == {
-            name: resource.line_of(name) for name in resource.attributes
-        }
-        assert {name: other.get(name) for name in resource.attributes} == dict(resource.attributes)

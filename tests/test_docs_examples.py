@@ -220,11 +220,9 @@ def test_the_plan_recipes_work_as_written_on_a_plan(
         assert recipe["terraform-plan"]["artifacts"]["paths"] == ["tfplan.json"]
 
 
-def test_the_checkov_plan_form_says_what_it_does_not_do() -> None:
+def test_the_checkov_plan_form_reads_the_plan_file() -> None:
     (command,) = [block for block in blocks(CI_DOC, "sh") if "--framework terraform_plan" in block]
-    assert "-f tfplan.json" in command
-    text = CI_DOC.read_text(encoding="utf-8")
-    assert "report no result at all" in text
+    assert "-f tfplan.json" in command and "--external-checks-dir" in command
 
 
 def test_no_doc_installs_from_a_registry_the_package_is_not_on() -> None:

@@ -11,7 +11,7 @@ from helpers import NETWORK as SHARED_NETWORK
 from helpers import pairs
 
 from vpce_checks.cli import main
-from vpce_checks.core.community_modules import is_vpc_endpoints_source
+from vpce_checks.core.community_modules import find_model
 from vpce_checks.core.engine import analyze
 from vpce_checks.core.model import Configuration
 from vpce_checks.core.registry import all_rules
@@ -270,7 +270,8 @@ def test_an_unreadable_module_makes_absences_unreliable_and_hides_attachments(tm
     ],
 )
 def test_the_community_module_is_recognised_by_its_sources(source: str, expected: bool) -> None:
-    assert is_vpc_endpoints_source(source) is expected
+    found = find_model(source)
+    assert (found is not None and found[0].name == "terraform-aws-modules/vpc/aws//modules/vpc-endpoints") is expected
 
 
 ENDPOINT_INPUTS = [

@@ -42,29 +42,74 @@ def test_only_the_loader_imports_hcl2() -> None:
     importers = {
         path.relative_to(ROOT).parts[1]
         for path in (ROOT / "vpce_checks").rglob("*.py")
-        if {"hcl2", "lark"} & imported_modules(path)
+        if "hcl2" in imported_modules(path)
     }
     assert importers == {"loader"}
 
 
-CHECKOV_SIDE = sorted((ROOT / "vpce_checks" / "checkov_adapter").glob("*.py")) + sorted(
-    (ROOT / "vpce_checks" / "checkov_policies").glob("*.py")
-)
+def test_lark_is_imported_by_the_loader_and_the_adapters_parser_only() -> None:
+    importers = {
+        path.relative_to(ROOT / "vpce_checks").as_posix()
+        for path in (ROOT / "vpce_checks").rglob("*.py")
+        if "lark" in imported_modules(path)
+    }
+    assert {name.split("/")[0] for name in importers} == {"loader", "checkov_adapter"}
+    assert {name for name in importers if name.startswith("checkov_adapter")} == {"checkov_adapter/parser.py"}
 
 
-@pytest.mark.parametrize("path", CHECKOV_SIDE, ids=lambda p: p.name)
-def test_checkov_side_needs_only_checkov_and_the_core(path: Path) -> None:
-    """What checkov loads runs where only checkov and the standard library are installed."""
-    allowed = set(sys.stdlib_module_names) | {"vpce_checks", "checkov"}
-    assert {name for name in imported_modules(path) if name not in allowed} == set()
-    text = path.read_text(encoding="utf-8")
-    for front_end in ("vpce_checks.loader", "vpce_checks.scan", "vpce_checks.cli", "vpce_checks.reporters"):
-        assert front_end not in text
+POLICY_FILE = ROOT / "vpce_checks" / "checkov_policies" / "vpce_checks_checkov.py"
+CHECKOV_ENVIRONMENT = {"checkov", "lark", "hcl2", "platformdirs", "yaml"}
+"""What checkov's environment holds besides the standard library (``hcl2`` there is checkov's fork)."""
+
+
+def package_imports(path: Path) -> set[str]:
+    """The vpce_checks modules ``path`` imports (a ``from x import y`` may name module ``x.y``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.startswith("vpce_checks"))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("vpce_checks"):
+            names.add(str(node.module))
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def checkov_side() -> set[Path]:
+    """Every module of the package that checkov loads, following imports from the checks file."""
+    found: set[Path] = set()
+    todo = [POLICY_FILE]
+    while todo:
+        path = todo.pop()
+        if path in found:
+            continue
+        found.add(path)
+        for name in package_imports(path):
+            module = ROOT.joinpath(*name.split("."))
+            todo += [
+                candidate for candidate in (module.with_suffix(".py"), module / "__init__.py") if candidate.is_file()
+            ]
+    return found
+
+
+def test_what_checkov_loads_needs_only_checkovs_environment() -> None:
+    """The checks run where only checkov (with its lark, its fork of hcl2, PyYAML and platformdirs) is installed."""
+    side = checkov_side()
+    assert ROOT / "vpce_checks" / "loader" / "evaluate.py" in side  # the analyzer's evaluator runs there
+    for path in side:
+        outside = {name for name in imported_modules(path) if name not in sys.stdlib_module_names}
+        assert outside <= CHECKOV_ENVIRONMENT | {"vpce_checks"}, path
+        # The other front ends and the CLI's own modules are never imported there.
+        for name in package_imports(path):
+            assert not name.startswith(("vpce_checks.cli", "vpce_checks.reporters", "vpce_checks.config")), path
+    # python-hcl2's own API is never called inside checkov: the adapter installs its parser first.
+    syntax = (ROOT / "vpce_checks" / "loader" / "syntax.py").read_text(encoding="utf-8")
+    assert syntax.count("hcl2.") == 1 and "hcl2.parses_to_tree(text)" in syntax
 
 
 def test_only_the_adapter_imports_checkov() -> None:
     importers = {path.name for path in (ROOT / "vpce_checks").rglob("*.py") if "checkov" in imported_modules(path)}
-    assert importers == {"checks.py"}
+    assert importers == {"checks.py", "refusal.py"}
 
 
 def test_custom_policies_is_the_packaged_directory() -> None:

@@ -20,6 +20,7 @@ from vpce_checks.core.layout import vpc_layouts
 from vpce_checks.core.network import Network
 from vpce_checks.core.routing import Egress, egress_of
 from vpce_checks.loader.module import load_directory
+from vpce_checks.plan import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -237,3 +238,16 @@ def test_rule_messages_name_the_tables_the_picture_draws() -> None:
     _, diagram = found["aws_vpc.main"]
     tables = [item.name for item in diagram.nodes if item.kind == "route_table" and item.name in finding.message]
     assert tables == ["aws_default_route_table.main"]
+
+
+def test_a_plan_whose_nat_subnet_is_one_of_several_still_counts_its_nat_gateways() -> None:
+    """In an all-new counted plan a NAT gateway's subnet is `one of aws_subnet.public[*]` (AnyOf).
+
+    Every candidate is in the same VPC, so the NAT gateways are placed there and counted, as the
+    `.tf` reading counts them.
+    """
+    case = FIXTURES / "shape_count_index"
+    from_files = vpc_cost(case.name, vpc_layouts(Network(load_directory(str(case), case.name)))[0])
+    from_plan = vpc_cost(case.name, vpc_layouts(Network(load_plan(str(case / "tfplan.json"))))[0])
+    assert from_files.nat.count == from_plan.nat.count == 2
+    assert from_plan.nat.monthly == from_files.nat.monthly

@@ -201,7 +201,7 @@ def input_arguments(parser: argparse.ArgumentParser) -> None:
         help="scan modules in N processes (default: the number of CPUs; 1 uses no extra process)",
     )
     speed.add_argument(
-        "--no-cache", action="store_true", help=f"do not read or write the parse cache (${CACHE_DIR_VARIABLE})"
+        "--no-cache", action="store_true", help=f"do not read or write the result cache (${CACHE_DIR_VARIABLE})"
     )
     speed.add_argument(
         "--full-parse",

@@ -393,6 +393,14 @@ def load_root(directory: str, options: LoadOptions, parsing: ParseOptions) -> Co
         forget_provided()
 
 
+def scan_root(
+    directory: str, rules: Sequence[Rule], options: LoadOptions | None, parsing: ParseOptions
+) -> tuple[Configuration, list[Finding]]:
+    """One directory as a root module, uncached: its model and its findings (the checkov front end's entry)."""
+    config = load_root(directory, options or LoadOptions(), parsing)
+    return config, _analyze(config, rules)
+
+
 def is_plan_path(path: str) -> bool:
     """True for a file to read as a plan: a name that is not a Terraform or tfvars file's, JSON content.
 
@@ -419,8 +427,8 @@ def _unique(paths: Sequence[str]) -> list[str]:
     return kept
 
 
-def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuilder | None) -> RootResult:
-    """One plan file as a root configuration (in this process: plans are few)."""
+def scan_plan(path: str, rules: Sequence[Rule]) -> tuple[Configuration, list[Finding]]:
+    """One plan file as a root configuration: its model and its findings (a failure is a VPCE000 finding)."""
     from vpce_checks.plan import load_plan
 
     display = _display(path)
@@ -429,7 +437,12 @@ def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuil
     except Exception as error:  # noqa: BLE001 - one input's failure must not hide the others
         config = _failed(display, _internal_error(error))
         config.plan = display
-    found = _analyze(config, rules)
+    return config, _analyze(config, rules)
+
+
+def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuilder | None) -> RootResult:
+    """One plan file as a root configuration (in this process: plans are few)."""
+    config, found = scan_plan(path, rules)
     verdicts = outcomes(config, rules, found) if with_outcomes else []
     home = os.path.realpath(os.path.dirname(path) or ".")
     files = {os.path.realpath(path)} | _terraform_files({home} | config.module_directories)

@@ -1,18 +1,41 @@
-"""The checkov front end: the same rules, run inside ``checkov --external-checks-dir``.
+"""The checkov front end: the analyzer itself, run inside ``checkov --external-checks-dir``.
 
-:mod:`.graph` turns checkov's Terraform graph into the core's model (standard library only, so it can
-be tested without checkov); :mod:`.checks` is the only module that imports checkov. Nothing here
-imports python-hcl2: checkov's environment holds its own fork under the same name.
+Inside checkov the adapter reads the Terraform files with the analyzer's own loader and evaluator
+(:mod:`.analysis`), parsing them with python-hcl2 8's grammar rebuilt on checkov's lark
+(:mod:`.parser`), and takes from checkov's graph only what checkov scanned and where each block is
+(:mod:`.vertices`). :mod:`.checks` is the only module that imports checkov. Nothing here imports
+python-hcl2: checkov's environment holds its own fork under the same name.
 """
 
 from __future__ import annotations
 
 from vpce_checks.core.registry import Rule, all_rules
 
-ANALYZER_ONLY = frozenset({"VPCE000"})
-"""Rules with no resource to report on: checkov lists the files it cannot parse itself (``parsing_errors``)."""
+FLOOR = (3, 3, 21)
+"""The oldest checkov release on which the checks give exactly the pinned release's results.
+
+Bisected over PyPI releases (see the README, "Inside checkov"); below it every check fails, saying so.
+"""
+
+UNREADABLE_RULE = "VPCE000"
+"""The rule for input the loader cannot read: in checkov it fails on the resources of such input."""
 
 
 def checkov_rules() -> list[Rule]:
-    """The rules that run inside checkov: all but :data:`ANALYZER_ONLY`."""
-    return [rule for rule in all_rules() if rule.id not in ANALYZER_ONLY]
+    """The rules that judge resources, each a checkov check of its own: all but :data:`UNREADABLE_RULE`."""
+    return [rule for rule in all_rules() if rule.id != UNREADABLE_RULE]
+
+
+def version_tuple(text: str) -> tuple[int, ...]:
+    """``3.2.250`` as ``(3, 2, 250)``; a part that is not a number ends the tuple."""
+    parts = []
+    for part in text.split("."):
+        if not part.isdigit():
+            break
+        parts.append(int(part))
+    return tuple(parts)
+
+
+def needs(found: str) -> str:
+    """The message of a refusal: which checkov the checks need, and which one they found."""
+    return f"vpce-checks needs checkov >= {'.'.join(map(str, FLOOR))} (found {found})"

@@ -31,6 +31,12 @@ def _load_package() -> None:
 
 _load_package()
 
-from vpce_checks.checkov_adapter.checks import register  # noqa: E402 - the package is loaded just above
+try:
+    from vpce_checks.checkov_adapter.checks import register  # noqa: E402 - the package is loaded just above
+except Exception as error:  # noqa: BLE001 - a checkov (or environment) the adapter cannot load in
+    from vpce_checks.checkov_adapter import needs
+    from vpce_checks.checkov_adapter.refusal import checkov_version, refuse
 
-register()
+    refuse(f"vpce-checks cannot load in this checkov ({type(error).__name__}: {error}); {needs(checkov_version())}")
+else:
+    register()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from vpce_checks.core.network import Endpoint, Network, Vpc, zone_of
 from vpce_checks.core.prices import RegionPrices
 from vpce_checks.core.routing import SUBNET_TYPES, Egress, RouteTable, Routing, egress_of
-from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value
+from vpce_checks.core.values import PartialString, ResourceRef, Unknown, Value, candidates
 
 LAYOUT_RESOURCE_TYPES = frozenset({"aws_nat_gateway", "aws_internet_gateway"})
 """Every resource type the layout reads beside the network view's (the parse phase keeps them)."""
@@ -204,12 +204,18 @@ def _place_gateways(network: Network, layouts: dict[str, VpcLayout], subnets: di
     """NAT gateways in the VPC of their subnet; internet gateways in the VPC they name."""
     where = {subnet.address: layout for layout in layouts.values() for subnet in layout.subnets}
     for resource in network.config.of_type("aws_nat_gateway"):
-        subnet = resource.get("subnet_id")
-        if isinstance(subnet, ResourceRef) and subnet.address in subnets:
-            placed = subnets[subnet.address]
+        # A plan may say only that the subnet is one of several (AnyOf): the NAT gateway is still
+        # placed when every candidate is in the same VPC, in their AZ when they share one.
+        refs = candidates(resource.get("subnet_id")) or ()
+        placed = [subnets[ref.address] for ref in refs if ref.address in subnets]
+        layouts_of = {id(where[subnet.address]) for subnet in placed}
+        if placed and len(placed) == len(refs) and len(layouts_of) == 1:
+            zones = {subnet.zone for subnet in placed}
+            zone = zones.pop() if len(zones) == 1 else None
             private = resource.get("connectivity_type") == "private"
-            where[subnet.address].nat_gateways.append(
-                NatGateway(resource.address, placed.address, placed.zone, resource.certain, private)
+            only = placed[0].address if len(placed) == 1 else None
+            where[placed[0].address].nat_gateways.append(
+                NatGateway(resource.address, only, zone, resource.certain, private)
             )
         else:
             for layout in layouts.values():

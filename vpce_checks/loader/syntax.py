@@ -254,6 +254,34 @@ def too_deep_message() -> str:
     return f"brackets nested more than {limits.max_nesting} deep; the file was not read (see --max-nesting)"
 
 
+Parser = Callable[[str], ParseTree]
+"""Turns HCL text into python-hcl2 8's parse tree (raising lark's ``UnexpectedInput`` on bad input)."""
+
+
+def _python_hcl2(text: str) -> ParseTree:
+    tree: ParseTree = hcl2.parses_to_tree(text)
+    return tree
+
+
+_parser: Parser = _python_hcl2
+_parser_identity = ""
+
+
+def use_parser(parser: Parser | None, identity: str = "") -> None:
+    """Parse with ``parser`` instead of python-hcl2 itself (None restores python-hcl2).
+
+    Inside checkov's environment ``hcl2`` is checkov's fork, so the checkov adapter installs a
+    parser built from python-hcl2 8's own grammar; ``identity`` keeps the results cached from it apart.
+    """
+    global _parser, _parser_identity
+    _parser, _parser_identity = (parser, identity) if parser is not None else (_python_hcl2, "")
+
+
+def parser_identity() -> str:
+    """What names the parser in use in cache keys (empty for python-hcl2 itself)."""
+    return _parser_identity
+
+
 def parse_hcl(text: str, display: str, first_line: int = 1) -> ParseTree:
     """python-hcl2's parse tree of HCL text. Raises :class:`ParseError` with the failing line.
 
@@ -262,7 +290,7 @@ def parse_hcl(text: str, display: str, first_line: int = 1) -> ParseTree:
     """
     prepared = compat.prepare(text)
     try:
-        tree: ParseTree = hcl2.parses_to_tree(prepared.text)
+        tree = _parser(prepared.text)
     except UnexpectedInput as error:
         line = max(1, min(int(getattr(error, "line", 1) or 1), text.count("\n") + 1)) + first_line - 1
         message = compat.restore_in_message(_syntax_message(error, line), prepared.names)

@@ -11,9 +11,7 @@ as any module and a new one needs no Python. ``README.md`` in this folder explai
 how to add a model.
 
 This package is data plus a catalogue: it imports only the standard library, like the rest of
-the core. The Python model of the vpc-endpoints submodule that today's checkov adapter calls is
-kept in :mod:`vpce_checks.core.community_modules.vpc_endpoints_python` until the checkov front
-end runs the loader.
+the core. The checkov front end runs the same loader, so it reads the same stand-ins.
 """
 
 from __future__ import annotations
@@ -27,13 +25,11 @@ from typing import Any
 
 from vpce_checks.core.community_modules.sources import SourceAddress, parse_source
 from vpce_checks.core.community_modules.versions import VersionSet
-from vpce_checks.core.community_modules.vpc_endpoints_python import VpcEndpointsModule
 from vpce_checks.core.values import Unknown
 
-__all__ = ["Model", "ModelUse", "VpcEndpointsModule", "find_model", "is_vpc_endpoints_source", "models"]
+__all__ = ["Model", "ModelUse", "find_model", "models"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VPC_ENDPOINTS = "terraform-aws-modules/vpc/aws//modules/vpc-endpoints"
 
 
 @dataclass(frozen=True)
@@ -164,12 +160,6 @@ def find_model(source: str) -> tuple[Model, SourceAddress] | None:
         if model.matches(address):
             return model, address
     return None
-
-
-def is_vpc_endpoints_source(source: str) -> bool:
-    """True when a module ``source`` is the community vpc-endpoints module (registry or Git)."""
-    found = find_model(source)
-    return found is not None and found[0].name == VPC_ENDPOINTS
 
 
 def modules_table_markdown() -> str:
