@@ -101,7 +101,7 @@ lint: $(BIN)/.installed
 docs: $(BIN)/.installed $(CHECKOV_VENV)/.installed diagram-tools
 	VPCE_CHECKS_CHECKOV=$(CHECKOV) $(BIN)/python -m vpce_checks.docs
 
-## bench: time vpce-checks (cold and warm cache) against checkov on a generated 5,000-file monorepo
+## bench: time vpce-checks (cold and warm cache) against checkov (500 modules) and the read-and-hash floor (5,000 modules)
 bench: $(BIN)/.installed $(CHECKOV_VENV)/.installed
 	$(BIN)/python benchmarks/run.py --checkov $(CHECKOV)
 

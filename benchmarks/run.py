@@ -1,15 +1,21 @@
-"""Time vpce-checks (cold and warm cache) against checkov with only our checks, on one tree, in one run.
+"""Time vpce-checks against checkov and against the cost of reading the bytes, on generated trees, in one run.
 
-Each program runs as a child process, measured for wall time and peak memory (the child's own
-rusage). The report prints both tools' figures, the ratios, files/s and MB/s, the pre-commit path
-(one changed file, warm cache) and whether the two tools report the same (rule ID, resource) pairs.
+Each program runs as a child process, measured for wall time and peak memory: the largest sum of
+the resident memory of the child and all its descendants (sampled from /proc every 10 ms; the
+child's own rusage when it ends before a sample). The report prints, each as measured in this run:
 
-    python benchmarks/run.py                      # generate the default tree (500 modules) and run
-    python benchmarks/run.py --tree DIR           # an existing tree
-    python benchmarks/run.py --modules 20 --skip-checkov
+- on the 500-module tree: vpce-checks cold and warm against checkov running only our checks
+  (``--check 'VPCE*'``), the ratios, and whether both report the same (rule, resource) failures;
+- on the 5,000-module tree: the floor (reading and hashing every Terraform file of the tree in
+  one Python process), vpce-checks cold and warm as multiples of it, and peak memory;
+- pre-commit (one changed file of the 5,000-module tree, warm cache) and ``vpce-checks --version``,
+  as multiples of ``python3 -c pass``.
+
+    python benchmarks/run.py                       # both trees, checkov on the small one
+    python benchmarks/run.py --modules 500 --large-modules 0 --skip-checkov
 
 checkov must live in its own virtualenv (its ``hcl2`` is a fork that clashes with python-hcl2);
-``--checkov`` names its executable.
+``--checkov`` names its executable. Nothing here asserts a time: the figures are printed.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +39,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate  # noqa: E402
 
-from vpce_checks.core.registry import all_rules  # noqa: E402
-
 Pair = tuple[str, str, str]
 """(module directory relative to the tree, rule ID, resource address)"""
+
+# What the floor costs: every Terraform file of the tree read and hashed as the result cache
+# hashes it (SHA-256), in one Python process; the time printed excludes the interpreter's start.
+FLOOR = """
+import hashlib, os, sys, time
+start = time.perf_counter()
+count = size = 0
+for directory, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith((".tf", ".tf.json", ".tofu", ".tofu.json")):
+            with open(os.path.join(directory, name), "rb") as handle:
+                data = handle.read()
+            hashlib.sha256(data).hexdigest()
+            count += 1
+            size += len(data)
+print(time.perf_counter() - start, count, size)
+"""
 
 
 @dataclass
@@ -48,13 +71,40 @@ class Run:
     output: str
 
 
+def _tree_rss_kb(pid: int) -> int:
+    """The resident memory of ``pid`` and all its descendants now, in KB (0 for what has gone)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as handle:
+                total += next((int(line.split()[1]) for line in handle if line.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    pending.extend(int(child) for child in handle.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 def measure(label: str, command: list[str], env: dict[str, str], cwd: Path) -> Run:
-    """Run ``command`` to completion; wall time and the child's peak resident memory."""
+    """Run ``command`` to completion; wall time and the peak memory of its whole process tree."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd)
+        peak = [0]
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(0.01):
+                peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        stop.set()
+        sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -62,8 +112,14 @@ def measure(label: str, command: list[str], env: dict[str, str], cwd: Path) -> R
         errors = err.read().decode("utf-8", "replace")
     if process.returncode not in (0, 1):
         print(f"{label}: exit code {process.returncode}\n{errors[-2000:]}", file=sys.stderr)
-    # ru_maxrss is the largest of the child and its own waited-for children, in KB on Linux.
-    return Run(label, seconds, usage.ru_maxrss / 1024, process.returncode, text)
+    # ru_maxrss (KB) is only a fallback for a child too short to be sampled: it counts one process,
+    # and a forked child starts out charged with this process's pages.
+    return Run(label, seconds, (peak[0] or usage.ru_maxrss) / 1024, process.returncode, text)
+
+
+def best(label: str, command: list[str], env: dict[str, str], cwd: Path, times: int) -> Run:
+    """The fastest of ``times`` runs of a short command (start-up times are noisy on a shared machine)."""
+    return min((measure(label, command, env, cwd) for _ in range(times)), key=lambda run: run.seconds)
 
 
 def terraform_size(directory: Path, recursive: bool = True) -> tuple[int, int]:
@@ -123,10 +179,11 @@ def print_agreement(ours: set[Pair], theirs: set[Pair] | None) -> None:
 def main() -> None:
     """Parse the arguments, run everything and print the report."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tree", type=Path, help="an existing tree (default: generate one in a temporary directory)")
+    parser.add_argument("--tree", type=Path, help="an existing tree instead of the generated 500-module one")
     parser.add_argument("--modules", type=int, default=500)
+    parser.add_argument("--large-modules", type=int, default=5000, help="the large tree's modules (0: skip it)")
     parser.add_argument("--resources-per-module", type=int, default=100)
-    parser.add_argument("--endpoint-share", type=float, default=0.05)
+    parser.add_argument("--network-share", type=float, default=0.1)
     parser.add_argument("--files-per-module", type=int, default=10)
     parser.add_argument("--checkov", default=str(ROOT / ".venv-checkov" / "bin" / "checkov"))
     parser.add_argument("--skip-checkov", action="store_true")
@@ -134,52 +191,80 @@ def main() -> None:
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="vpce-bench-") as scratch:
-        tree = arguments.tree
-        if tree is None:
-            tree = Path(scratch) / "tree"
-            generate(
-                str(tree),
-                arguments.modules,
-                arguments.resources_per_module,
-                arguments.endpoint_share,
-                arguments.files_per_module,
-            )
-        tree = tree.resolve()
-        files, size = terraform_size(tree)
-        megabytes = size / 1e6
-        print(f"tree: {files} files, {megabytes:.1f} MB, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}")
-        env = {**os.environ, "VPCE_CHECKS_CACHE_DIR": str(Path(scratch) / "cache")}
+        print(f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f} at the start, --jobs {arguments.jobs}")
         ours = [sys.executable, "-m", "vpce_checks", "-f", "json", "--jobs", str(arguments.jobs)]
-        runs = [measure("vpce-checks cold", [*ours, str(tree)], env, ROOT)]
-        runs.append(measure("vpce-checks warm", [*ours, str(tree)], env, ROOT))
-        changed = next(iter(sorted(tree.rglob("network.tf"))), None) or next(iter(sorted(tree.rglob("*.tf"))))
-        module_files, module_bytes = terraform_size(changed.parent, recursive=False)
-        module_megabytes = module_bytes / 1e6
-        original = changed.read_bytes()
-        changed.write_bytes(original + b"\n# a one-line change\n")
-        try:
-            runs.append(measure("pre-commit (1 changed file)", [*ours, str(changed)], env, ROOT))
-        finally:
-            changed.write_bytes(original)
+        env = {**os.environ, "VPCE_CHECKS_CACHE_DIR": str(Path(scratch) / "cache")}
+        tree = arguments.tree or _generated(Path(scratch) / "small", arguments.modules, arguments)
+        small = _cold_and_warm(tree.resolve(), ours, env, "small")
         checkov = None
         if not arguments.skip_checkov:
-            ids = ",".join(rule.id for rule in all_rules())
             command = [arguments.checkov, "--framework", "terraform", "--external-checks-dir"]
-            command += [str(ROOT / "custom_policies"), "--check", ids, "-o", "json", "--skip-download", "-d", str(tree)]
-            checkov = measure("checkov (our checks only)", command, dict(os.environ), ROOT)
-            runs.append(checkov)
+            command += [str(ROOT / "custom_policies"), "--check", "VPCE*", "-o", "json", "--skip-download"]
+            checkov = measure("checkov --check 'VPCE*'", [*command, "-d", str(tree)], dict(os.environ), ROOT)
+        files, size = terraform_size(tree)
+        print(f"\n{arguments.modules if arguments.tree is None else ''} modules: {files} files, {size / 1e6:.1f} MB")
+        _table([*small, *([checkov] if checkov else [])], checkov, None, files, size)
+        if checkov is not None:
+            print_agreement(our_pairs(small[0].output, tree.resolve()), checkov_pairs(checkov.output))
+        shutil.rmtree(Path(scratch) / "cache", ignore_errors=True)
+        if arguments.large_modules:
+            large = _generated(Path(scratch) / "large", arguments.large_modules, arguments).resolve()
+            floor_run = measure("floor: read + hash", [sys.executable, "-c", FLOOR, str(large)], env, ROOT)
+            floor = float(floor_run.output.split()[0])
+            runs = _cold_and_warm(large, ours, env, "large")
+            pass_run = best("python3 -c pass", [sys.executable, "-c", "pass"], env, ROOT, 5)
+            changed = sorted(large.glob("network/*/endpoints.tf"))[0]  # a module that is loaded
+            original = changed.read_bytes()
+            edits = []
+            try:
+                for number in range(3):  # a new change each time, so that no run finds its own result cached
+                    changed.write_bytes(original + f"\n# change {number}\n".encode())
+                    edits.append(measure("pre-commit: 1 changed file", [*ours, str(changed)], env, ROOT))
+            finally:
+                changed.write_bytes(original)
+            precommit = min(edits, key=lambda run: run.seconds)
+            version = best("vpce-checks --version", [sys.executable, "-m", "vpce_checks", "--version"], env, ROOT, 5)
+            files, size = terraform_size(large)
+            print(f"\n{arguments.large_modules} modules: {files} files, {size / 1e6:.1f} MB")
+            print(f"floor (read and hash every Terraform file, one process): {floor:.2f} s")
+            _table([floor_run, *runs], None, floor, files, size)
+            print(f"\n{'':32} {'wall s':>8} {'peak MB':>8} {'÷ python3 -c pass':>18}")
+            for run in (pass_run, precommit, version):
+                print(f"{run.label:32} {run.seconds:8.3f} {run.peak_mb:8.0f} {run.seconds / pass_run.seconds:18.1f}")
+        print(f"load {os.getloadavg()[0]:.2f} at the end")
 
-    print(f"{'':30} {'wall s':>9} {'peak MB':>8} {'files/s':>9} {'MB/s':>7} {'checkov x':>10}")
+
+def _generated(directory: Path, modules: int, arguments: argparse.Namespace) -> Path:
+    generate(
+        str(directory), modules, arguments.resources_per_module, arguments.network_share, arguments.files_per_module
+    )
+    return directory
+
+
+def _cold_and_warm(tree: Path, ours: list[str], env: dict[str, str], name: str) -> list[Run]:
+    """vpce-checks on ``tree`` with an empty cache, then again with the cache it wrote."""
+    shutil.rmtree(env["VPCE_CHECKS_CACHE_DIR"], ignore_errors=True)
+    cold = measure("vpce-checks cold", [*ours, str(tree)], env, ROOT)
+    warm = measure("vpce-checks warm", [*ours, str(tree)], env, ROOT)
+    if cold.output != warm.output:
+        print(f"{name} tree: the cold and the warm reports DIFFER")
+    return [cold, warm]
+
+
+def _table(runs: list[Run], checkov: Run | None, floor: float | None, files: int, size: int) -> None:
+    """Wall time, peak memory, files/s and MB/s of each run, with its ratio to checkov or to the floor."""
+    last = "checkov ÷ this" if checkov else "÷ floor"
+    print(f"{'':32} {'wall s':>8} {'peak MB':>8} {'files/s':>8} {'MB/s':>6} {last:>15}")
     for run in runs:
-        # The pre-commit run reads the whole module of the changed file, since rules need it.
-        count, volume = (module_files, module_megabytes) if run.label.startswith("pre-commit") else (files, megabytes)
-        ratio = f"{checkov.seconds / run.seconds:10.1f}" if checkov and run is not checkov else f"{'':10}"
+        ratio = ""
+        if checkov is not None and run is not checkov:
+            ratio = f"{checkov.seconds / run.seconds:.1f}"
+        elif floor is not None and not run.label.startswith("floor"):
+            ratio = f"{run.seconds / floor:.1f}"
         print(
-            f"{run.label:30} {run.seconds:9.2f} {run.peak_mb:8.0f} {count / run.seconds:9.0f}"
-            f" {volume / run.seconds:7.2f} {ratio}"
+            f"{run.label:32} {run.seconds:8.2f} {run.peak_mb:8.0f} {files / run.seconds:8.0f}"
+            f" {size / 1e6 / run.seconds:6.2f} {ratio:>15}"
         )
-    if checkov is not None:
-        print_agreement(our_pairs(runs[0].output, tree), checkov_pairs(checkov.output))
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 @pytest.fixture(autouse=True)
 def _private_cache_directory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never let a test read or write the user's real parse cache."""
-    monkeypatch.setenv("VPCE_CHECKS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache"))
+    """Never let a test read or write the user's real result cache."""
+    monkeypatch.setenv("VPCE_CHECKS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "result-cache"))
 
 
 @pytest.fixture(autouse=True)

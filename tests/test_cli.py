@@ -191,18 +191,18 @@ def test_scan_writes_nothing_into_the_tree(tmp_path: Path, capsys: pytest.Captur
 def test_an_internal_error_in_one_module_does_not_stop_the_others(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vpce_checks.scan as scan
+    import vpce_checks.loader.module as loader
 
     module(tmp_path, ERROR, "a")
     module(tmp_path, ERROR, "b")
-    real = scan.load_directory
+    real = loader.load_directory
 
     def failing(directory: str, display: str, options: object = None) -> object:
         if directory.endswith("a"):
             raise ValueError("boom")
         return real(directory, display, options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scan, "load_directory", failing)
+    monkeypatch.setattr(loader, "load_directory", failing)
     code, out, err = run([str(tmp_path), "-f", "json"], capsys)
     findings = json.loads(out)["findings"]
     assert code == 1 and err == f"vpce-checks: note: {tmp_path}/a: {json.loads(out)['notes'][0]['message']}\n"

@@ -60,3 +60,28 @@ def test_the_parse_phase_equals_a_full_parse_on_generated_configurations(files: 
     with tempfile.TemporaryDirectory() as scratch:
         write(Path(scratch), files)
         assert summary(load(Path(scratch), prefilter=True)) == summary(load(Path(scratch), prefilter=False))
+
+
+@QUICK
+@given(terraform_configurations())
+def test_skipping_and_the_result_cache_change_no_finding_on_generated_configurations(files: dict[str, bytes]) -> None:
+    """A module is skipped, parsed in part, or answered from the cache: the findings are a full parse's.
+
+    Except, by design, the problems (VPCE000) of a module that names no endpoint or VPC: it is not parsed.
+    """
+    from vpce_checks.core.registry import all_rules, anchor_resource_types
+    from vpce_checks.loader.options import Limits
+    from vpce_checks.loader.triage import Anchors, triage
+    from vpce_checks.scan import ParseOptions, scan_paths
+
+    with tempfile.TemporaryDirectory() as scratch:
+        module = Path(scratch) / "mod"
+        module.mkdir()
+        write(module, files)
+        full = scan_paths([str(module)], all_rules(), parsing=ParseOptions(prefilter=False)).findings
+        if not triage(str(module), Anchors(anchor_resource_types()), Limits()).anchored:
+            assert {finding.rule_id for finding in full} <= {"VPCE000"}
+            full = []
+        cached = ParseOptions(cache_directory=str(Path(scratch) / "cache"))
+        assert scan_paths([str(module)], all_rules(), parsing=cached).findings == full  # cold
+        assert scan_paths([str(module)], all_rules(), parsing=cached).findings == full  # warm

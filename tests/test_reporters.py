@@ -17,7 +17,7 @@ import vpce_checks
 from vpce_checks.core.findings import Finding, Severity
 from vpce_checks.core.model import Location, Problem
 from vpce_checks.core.registry import Rule, all_rules
-from vpce_checks.reporters import FORMATS, github, json_report, junit, markdown, render, sarif, text
+from vpce_checks.reporters import FORMATS, github, json_report, junit, markdown, render, renderer, sarif, text
 from vpce_checks.reporters.run import Run, Scanned, TextOptions
 from vpce_checks.source import SourceFiles
 
@@ -77,12 +77,12 @@ def test_formats_maps_names_to_the_modules_render() -> None:
         "github": github.render,
         "markdown": markdown.render,
     }
-    assert expected == FORMATS
+    assert {fmt: renderer(fmt) for fmt in FORMATS} == expected
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_render_dispatches_to_the_format(fmt: str) -> None:
-    assert render(fmt, FINDINGS, RULES) == FORMATS[fmt](FINDINGS, RULES)
+    assert render(fmt, FINDINGS, RULES) == renderer(fmt)(FINDINGS, RULES)
 
 
 def test_render_rejects_an_unknown_format() -> None:

@@ -8,45 +8,32 @@ and the top-level ``--help`` is the scan's help with the commands listed.
 from __future__ import annotations
 
 import argparse
-import difflib
-import json
 import os
 import re
 import sys
 import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Callable, NoReturn, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, NoReturn, Sequence, TextIO
 
-import vpce_checks
 from vpce_checks import __version__
-from vpce_checks.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
-from vpce_checks.config import FAIL_ON, Config, ConfigError, find_config_file, load_config
-from vpce_checks.core.engine import UnknownRuleError, choose_rules
-from vpce_checks.core.findings import Finding, Severity
-from vpce_checks.core.model import Problem
-from vpce_checks.core.registry import Rule, all_rules, find_rule
-from vpce_checks.docs import rules_table_text
-from vpce_checks.expiry import expire_suppressions, mark_expired_ignores
-from vpce_checks.loader.cache import CACHE_DIR_VARIABLE, default_directory
-from vpce_checks.loader.module import LoadOptions
-from vpce_checks.loader.syntax import Limits
-from vpce_checks.reporters import FORMATS, render
-from vpce_checks.reporters.run import Run, Scanned, TextOptions, unique_notes
-from vpce_checks.scan import ParseOptions, ScanResult, ViewBuilder, scan_paths
-from vpce_checks.source import SourceFiles
-from vpce_checks.terminal import COLOR_MODES, Palette, Progress, color_enabled, progress_enabled
-from vpce_checks.views.collect import ModuleView, module_view
-from vpce_checks.views.commands import (
-    OutputError,
-    Render,
-    cost_arguments,
-    cost_output,
-    diagram_arguments,
-    diagram_output,
-)
-from vpce_checks.views.report import extend_report
+from vpce_checks.config import FAIL_ON, ConfigError
+from vpce_checks.loader.cache import CACHE_DIR_VARIABLE
+from vpce_checks.loader.options import Limits, LoadOptions
+from vpce_checks.reporters import FORMATS
+from vpce_checks.terminal import COLOR_MODES
+
+if TYPE_CHECKING:
+    from vpce_checks.config import Config
+    from vpce_checks.core.findings import Finding
+    from vpce_checks.core.model import Problem
+    from vpce_checks.core.registry import Rule
+    from vpce_checks.reporters.run import Run
+    from vpce_checks.scan import ParseOptions, ScanResult, ViewBuilder
+    from vpce_checks.views.commands import Render
+
+# What a command needs is imported when it runs: `--version`, `rules` and a scan answered from
+# the cache load neither the parser nor the YAML reader (tests/test_imports.py checks it).
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 DEFAULT_COMMAND = "scan"
@@ -97,6 +84,8 @@ class Parser(argparse.ArgumentParser):
 
 def _suggestion(message: str, parser: argparse.ArgumentParser) -> str:
     """`` (did you mean ...?)`` for a mistyped option or choice in an argparse message, else ``""``."""
+    import difflib
+
     unrecognized = re.match(r"unrecognized arguments: (.*)", message)
     if unrecognized:
         options = [option for action in parser._actions for option in action.option_strings]
@@ -162,11 +151,13 @@ def main(argv: Sequence[str] | None = None, environment: Environment | None = No
         return EXIT_CLEAN if exit_.code == 0 else EXIT_ERROR
     try:
         return COMMANDS[name].run(options, env)
-    except (UsageError, ConfigError, BaselineError) as error:
-        print(f"{PROG}: error: {error}", file=env.stderr)
-        return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
-        print(f"{PROG}: internal error: {type(error).__name__}: {error}. Please report this.", file=env.stderr)
+        from vpce_checks.baseline import BaselineError
+
+        if isinstance(error, (UsageError, ConfigError, BaselineError)):
+            print(f"{PROG}: error: {error}", file=env.stderr)
+        else:
+            print(f"{PROG}: internal error: {type(error).__name__}: {error}. Please report this.", file=env.stderr)
         return EXIT_ERROR
 
 
@@ -210,7 +201,7 @@ def input_arguments(parser: argparse.ArgumentParser) -> None:
         help="scan modules in N processes (default: the number of CPUs; 1 uses no extra process)",
     )
     speed.add_argument(
-        "--no-cache", action="store_true", help=f"do not read or write the parse cache (${CACHE_DIR_VARIABLE})"
+        "--no-cache", action="store_true", help=f"do not read or write the result cache (${CACHE_DIR_VARIABLE})"
     )
     speed.add_argument(
         "--full-parse",
@@ -287,6 +278,11 @@ def _scan_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _scan(options: argparse.Namespace, env: Environment) -> int:
+    from vpce_checks.baseline import apply_baseline, read_baseline, write_baseline
+    from vpce_checks.core.findings import Severity
+    from vpce_checks.reporters.run import Run, Scanned
+    from vpce_checks.views.collect import module_view
+
     if options.list_rules:
         if options.format not in RULES_FORMATS:
             raise UsageError(f"--list-rules prints {', '.join(RULES_FORMATS)}, not {options.format}")
@@ -324,6 +320,8 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
 
 def _inputs(options: argparse.Namespace) -> tuple[Config, LoadOptions]:
     """What the input options say to read: the paths (each must exist), the configuration, the variables."""
+    from vpce_checks.config import Config, find_config_file, load_config
+
     _check_paths(options.paths)
     for plan in options.plan:
         if not os.path.isfile(plan):
@@ -349,6 +347,10 @@ def _read(
 
     Unless ``quiet``, each note is printed once, and a warning when no Terraform file was found.
     """
+    from vpce_checks.reporters.run import unique_notes
+    from vpce_checks.scan import scan_paths
+    from vpce_checks.terminal import Progress, progress_enabled
+
     progress = Progress(env.stderr, progress_enabled(env.stderr, env.environ, quiet), env.clock)
     try:
         result = scan_paths(
@@ -373,22 +375,37 @@ def _read(
 
 def _findings(result: ScanResult, config: Config, today: date, expired_ignores: dict[str, str]) -> list[Finding]:
     """The scan's findings outside the excluded files, with expired suppressions and ignores applied."""
+    from vpce_checks.expiry import expire_suppressions, mark_expired_ignores
+
     findings = [finding for finding in result.findings if not config.is_excluded(finding.file)]
     return mark_expired_ignores(expire_suppressions(findings, today), expired_ignores)
 
 
-def _view_command(
-    output: Callable[[argparse.Namespace, TextIO], Render],
-) -> Callable[[argparse.Namespace, Environment], int]:
+def _views_arguments(name: str) -> Callable[[argparse.ArgumentParser], None]:
+    """The arguments of view command ``name``: ``<name>_arguments`` of :mod:`vpce_checks.views.commands`."""
+
+    def add(parser: argparse.ArgumentParser) -> None:
+        from vpce_checks.views import commands
+
+        getattr(commands, f"{name}_arguments")(parser)
+
+    return add
+
+
+def _view_command(name: str) -> Callable[[argparse.Namespace, Environment], int]:
     """Run a view command (``cost``, ``diagram``): read and scan as ``scan`` does, then print the views.
 
     The rules are the configuration's (``select``, ``ignore``), so the diagram marks what a scan reports.
     """
 
     def run(options: argparse.Namespace, env: Environment) -> int:
+        from vpce_checks.views import commands
+        from vpce_checks.views.collect import ModuleView, module_view
+
+        output: Callable[[argparse.Namespace, TextIO], Render] = getattr(commands, f"{name}_output")
         try:
             render = output(options, env.stderr)  # the command's own options fail before the scan
-        except OutputError as error:
+        except commands.OutputError as error:
             raise UsageError(str(error)) from None
         config, load = _inputs(options)
         rules, expired_ignores = _chosen_rules(None, None, config, env.today)
@@ -422,12 +439,17 @@ def _check_paths(paths: Sequence[str]) -> None:
     """Every path must exist; one that does not and looks like a mistyped command gets a suggestion."""
     for path in paths:
         if not os.path.exists(path):
+            import difflib
+
             close = difflib.get_close_matches(path, list(COMMANDS), n=1, cutoff=0.6)
             hint = f" (did you mean `{PROG} {close[0]}`?)" if close else ""
             raise UsageError(f"{path}: no such file or directory{hint}")
 
 
 def _parsing(options: argparse.Namespace) -> ParseOptions:
+    from vpce_checks.loader.cache import default_directory
+    from vpce_checks.scan import ParseOptions
+
     return ParseOptions(
         jobs=options.jobs,
         cache_directory=None if options.no_cache else default_directory(),
@@ -466,6 +488,12 @@ def _report(
     run: Run,
     views: list[object],
 ) -> str:
+    from vpce_checks.reporters import render
+    from vpce_checks.reporters.run import Run, TextOptions
+    from vpce_checks.source import SourceFiles
+    from vpce_checks.terminal import color_enabled
+    from vpce_checks.views.report import extend_report
+
     text = TextOptions(
         color=color_enabled(options.color, stream, env.environ),
         show_source=options.show_source,
@@ -479,6 +507,8 @@ def _report(
 
 def _print_notes(notes: Sequence[Problem], env: Environment) -> None:
     """Each note once, on standard error: what could not be judged or was skipped."""
+    from vpce_checks.terminal import Palette, color_enabled
+
     palette = Palette(color_enabled("auto", env.stderr, env.environ))
     for note in notes:
         where = note.location.file + (f":{note.location.start_line}" if note.location.start_line >= 1 else "")
@@ -486,6 +516,8 @@ def _print_notes(notes: Sequence[Problem], env: Environment) -> None:
 
 
 def _warn(message: str, env: Environment) -> None:
+    from vpce_checks.terminal import Palette, color_enabled
+
     palette = Palette(color_enabled("auto", env.stderr, env.environ))
     print(f"{PROG}: {palette.severity('warning', 'warning')}: {message}", file=env.stderr)
 
@@ -499,6 +531,8 @@ def _nothing_scanned(paths: Sequence[str], result: ScanResult) -> str:
 
 def _kept_deadlines(path: str) -> dict[tuple[str, str, str], date]:
     """The ``until`` dates of the baseline being replaced, so that re-recording keeps them."""
+    from vpce_checks.baseline import BaselineError, read_baseline
+
     try:
         return read_baseline(path).until
     except BaselineError:
@@ -512,6 +546,8 @@ def _chosen_rules(
 
     ``--select``/``--ignore`` (``selected``/``ignored``) each replace the configuration's list when given.
     """
+    from vpce_checks.core.engine import UnknownRuleError, choose_rules
+
     select = _ids(selected) if selected is not None else config.select or ()
     expired = {} if ignored is not None else config.expired_ignores(today)
     ignore = _ids(ignored) if ignored is not None else config.ignored(today) or ()
@@ -563,14 +599,20 @@ def _print_rules(fmt: str, env: Environment) -> int:
 
         env.stdout.write(rules_table_markdown() + "\n")
     elif fmt == "json":
+        import json
+
         env.stdout.write(json.dumps(rules_document(), indent=2) + "\n")
     else:
+        from vpce_checks.docs import rules_table_text
+
         env.stdout.write(rules_table_text())
     return EXIT_CLEAN
 
 
 def rules_document() -> dict[str, object]:
     """``rules --format json``: every rule's metadata, in ID order (see docs/json-output.md)."""
+    from vpce_checks.core.registry import all_rules
+
     return {
         "version": 1,
         "rules": [
@@ -593,6 +635,10 @@ def _explain_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _explain(options: argparse.Namespace, env: Environment) -> int:
+    import difflib
+
+    from vpce_checks.core.registry import all_rules, find_rule
+
     found = find_rule(options.rule)
     if found is None:
         known = [item.id for item in all_rules()] + [item.slug for item in all_rules()]
@@ -614,6 +660,10 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _checkov_dir(options: argparse.Namespace, env: Environment) -> int:
     """Print the checkov checks directory shipped inside the installed package."""
+    from pathlib import Path
+
+    import vpce_checks
+
     directory = Path(vpce_checks.__file__).resolve().parent / CHECKOV_POLICIES
     if not directory.is_dir():
         raise UsageError(
@@ -639,15 +689,15 @@ COMMANDS: dict[str, Command] = {
         Command(
             "cost",
             "what each VPC's Interface endpoints and NAT gateways cost, and where endpoints pay off",
-            _with_inputs(cost_arguments),
-            _view_command(cost_output),
+            _with_inputs(_views_arguments("cost")),
+            _view_command("cost"),
             "PATH",
         ),
         Command(
             "diagram",
             "draw each VPC: AZs, subnets, route tables, NAT, endpoints, findings (Mermaid or Graphviz)",
-            _with_inputs(diagram_arguments),
-            _view_command(diagram_output),
+            _with_inputs(_views_arguments("diagram")),
+            _view_command("diagram"),
             "PATH",
         ),
     )

@@ -20,18 +20,13 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePath
-from typing import Any, Sequence
-
-import yaml
+from typing import TYPE_CHECKING, Any, Sequence
 
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.model import parse_until, split_until
-from vpce_checks.core.registry import Rule, find_rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
-    import tomli as tomllib
+if TYPE_CHECKING:
+    from vpce_checks.core.registry import Rule
 
 YAML_NAME = ".vpce-checks.yaml"
 PYPROJECT_NAME = "pyproject.toml"
@@ -136,16 +131,30 @@ def load_config(path: str | None) -> Config:
 
 
 def _has_tool_table(path: Path) -> bool:
+    content = path.read_bytes()
+    if b"vpce" not in content and b"\\u" not in content.lower():
+        return False  # no table of ours, however it is spelled (TOML spells a key's letters or escapes them)
+    tomllib = _toml()
     # A pyproject.toml that cannot be parsed may still be ours: let load_config report it.
     try:
-        tool = tomllib.loads(path.read_text(encoding="utf-8")).get("tool")
+        tool = tomllib.loads(content.decode("utf-8")).get("tool")
         return isinstance(tool, dict) and PYPROJECT_TABLE in tool
     except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return f"[tool.{PYPROJECT_TABLE}]" in path.read_text(encoding="utf-8", errors="replace")
+        return f"[tool.{PYPROJECT_TABLE}]" in content.decode("utf-8", errors="replace")
+
+
+def _toml() -> Any:
+    """The TOML reader (imported here: most runs find no pyproject.toml of their own)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is the same parser
+        import tomli as tomllib
+    return tomllib
 
 
 def _read_toml(path: str) -> tuple[dict[str, Any], dict[str, int]]:
     """The settings table and the line (1-based) of each of its keys, for messages."""
+    tomllib = _toml()
     try:
         with open(path, "rb") as handle:
             text = handle.read().decode("utf-8")
@@ -188,6 +197,8 @@ def _toml_key_lines(text: str, table: str) -> dict[str, int]:
 
 def _read_yaml(path: str) -> tuple[dict[str, Any], dict[str, int]]:
     """The YAML document and the line (1-based) of each top-level key, for messages."""
+    import yaml  # here: only a YAML configuration needs it
+
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -212,6 +223,8 @@ def _read_yaml(path: str) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _validate(path: str, raw: dict[str, Any], lines: dict[str, int]) -> Config:
+    from vpce_checks.core.registry import find_rule
+
     def where(key: str) -> str:
         return f"{path}:{lines[key]}" if key in lines else path
 

@@ -2,31 +2,43 @@
 
 A directory scan reads Terraform files only: a plan is read when it is named, as a path (a file
 whose name is not a Terraform file's and whose content starts like JSON) or with ``plans``. The
-directory that holds a plan is then analysed through the plan, not through its files.
+directory that holds a plan is then analysed through the plan, not through its Terraform files.
+
+Work is done in proportion to what can matter. Each directory's files are read once first
+(:mod:`vpce_checks.loader.triage`): one that names nothing a finding can be about is not parsed;
+one whose cached result still holds (:mod:`vpce_checks.results`) is not loaded; one that another
+scanned directory calls as a module is read only through its caller. What is left is loaded,
+in worker processes when there is enough of it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from vpce_checks.core.engine import Outcome, analyze, outcomes
 from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
-from vpce_checks.core.registry import Rule, relevant_resource_types
+from vpce_checks.core.registry import Rule, anchor_resource_types, relevant_resource_types
+from vpce_checks.loader import inputs
 from vpce_checks.loader.discover import discover
 from vpce_checks.loader.files import configuration_files, is_terraform_file
-from vpce_checks.loader.module import LoadOptions, load_directory
-from vpce_checks.loader.preparse import Settings, preparse
-from vpce_checks.loader.syntax import Limits, forget_provided, prepare_on_demand, set_limits
-from vpce_checks.plan import load_plan, sniff
+from vpce_checks.loader.options import MAX_MODULE_DEPTH, Limits, LoadOptions
+from vpce_checks.loader.triage import Anchors, Triage, triage
+from vpce_checks.results import Observer, ResultCache, RootResult, question, view_type
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 Progress = Callable[[int, int], None]
 """Told ``(done, total)`` after each module directory is scanned."""
+
+POOL_THRESHOLD = 4
+"""Modules to load, at least, before worker processes are started: fewer are loaded faster in
+this process than a pool starts (measured with ``make bench``'s trees; see the README)."""
 
 
 @dataclass
@@ -52,7 +64,10 @@ class ScanResult:
 
 
 ViewBuilder = Callable[[Configuration, list[Finding]], object]
-"""Called per root module with its model and findings, in the process that scanned it (so: picklable)."""
+"""Called per root module with its model and findings, in the process that scanned it (so: picklable).
+
+A module that names nothing a finding can be about is not read: the builder gets an empty model
+for it. Views are cached with the results when the builder's return type is a dataclass."""
 
 
 @dataclass(frozen=True)
@@ -62,26 +77,10 @@ class ParseOptions:
     jobs: int = 1
     """Processes scanning modules; 1 scans in this process."""
     cache_directory: str | None = None
-    """Where parse results are cached; None disables the cache."""
+    """Where results are cached; None disables the cache."""
     limits: Limits = field(default_factory=Limits)
     prefilter: bool = True
-    """Parse only the blocks that can matter (False parses every file whole, as a reference)."""
-
-
-@dataclass
-class _DirectoryScan:
-    """One directory scanned as a root module, and the module directories it calls."""
-
-    real: str
-    calls: set[str]
-    findings: list[Finding]
-    outcomes: list[Outcome]
-    notes: list[Problem]
-    files: set[str]
-    """Real paths of the Terraform files of this directory and of the module directories it calls."""
-    view: object = None
-    plan: bool = False
-    """True for a plan (``real`` is then the plan file's real path)."""
+    """Parse only what can matter (False reads every module and parses every file whole, as a reference)."""
 
 
 def scan_paths(
@@ -99,16 +98,18 @@ def scan_paths(
 
     A directory that another scanned directory calls as a module is analysed through its callers
     (with their inputs), not again on its own. A directory for which ``exclude`` returns true is
-    not scanned. Directories are independent, so with ``parsing.jobs`` > 1 they are scanned in that
-    many processes; the result is the same, in the same order, as in one process. ``progress`` is
-    told after each directory how many of them are done. ``view``, when given, is called on each
+    not scanned. Directories are independent, so with ``parsing.jobs`` > 1 they may be loaded in
+    that many processes; the result is the same, in the same order, as in one process. ``progress``
+    is told after each directory how many of them are done. ``view``, when given, is called on each
     root module's model (see :data:`ViewBuilder`). ``plans``, and the files among ``paths`` that
     :func:`is_plan_path` picks, are read as plans (:func:`vpce_checks.plan.load_plan`); the
     directory holding a plan is analysed through it instead of through its Terraform files.
     """
     parsing = parsing or ParseOptions()
+    options = options or LoadOptions()
     result = ScanResult()
     directories: list[str] = []
+    reals: dict[str, str] = {}  # each directory's real path, resolved once per scan
     plan_files = _unique([*plans, *(path for path in paths if os.path.isfile(path) and is_plan_path(path))])
     seen: set[str] = {os.path.realpath(os.path.dirname(plan) or ".") for plan in plan_files}
     for path in paths:
@@ -121,26 +122,21 @@ def scan_paths(
             if real in seen:
                 continue
             seen.add(real)
+            reals[directory] = real
             if exclude is not None and exclude(directory):
                 result.excluded += 1
             else:
                 directories.append(directory)
-    arguments = [(directory, list(rules), options, parsing, with_outcomes, view) for directory in directories]
-    total = len(arguments) + len(plan_files)
-    scans: list[_DirectoryScan] = []
-    if parsing.jobs > 1 and len(directories) > 1:
-        chunk = max(1, len(directories) // (16 * parsing.jobs))
-        with ProcessPoolExecutor(max_workers=parsing.jobs) as pool:
-            for scan in pool.map(_scan_directory, *zip(*arguments, strict=True), chunksize=chunk):
-                scans.append(scan)
-                _report(progress, len(scans), total)
-    else:
-        for item in arguments:
-            scans.append(_scan_directory(*item))
-            _report(progress, len(scans), total)
+    total = len(directories) + len(plan_files)
+    work = _Work(list(rules), options, parsing, with_outcomes, view, progress, total)
+    work.reals = reals
+    try:
+        scans = work.run(directories)
+    finally:
+        work.close()
     for plan in plan_files:
         scans.append(_scan_plan(plan, list(rules), with_outcomes, view))
-        _report(progress, len(scans), total)
+        work.done(1)
     called = set().union(*(scan.calls - {scan.real} for scan in scans))
     findings: set[Finding] = set()
     files: set[str] = set()
@@ -162,51 +158,247 @@ def scan_paths(
     return result
 
 
-def _report(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(done, total)
+class _Work:
+    """The directories of one scan: triaged, answered from the cache or skipped, or loaded."""
+
+    def __init__(
+        self,
+        rules: list[Rule],
+        options: LoadOptions,
+        parsing: ParseOptions,
+        with_outcomes: bool,
+        view: ViewBuilder | None,
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        self.rules = rules
+        self.options = options
+        self.parsing = parsing
+        self.with_outcomes = with_outcomes
+        self.view = view
+        self.progress = progress
+        self.total = total
+        self.finished = 0
+        max_bytes = parsing.limits.max_file_bytes
+        self.observer = Observer(max_bytes)
+        self.anchors = Anchors(anchor_resource_types())
+        self.cache: ResultCache | None = None
+        wanted = view_type(view)
+        if parsing.cache_directory is not None and not with_outcomes and (view is None or wanted is not None):
+            asked = question(rules, parsing.limits, parsing.prefilter, options.var_files, options.variables, view)
+            self.cache = ResultCache(parsing.cache_directory, asked, wanted, max_bytes)
+        self._pool: ProcessPoolExecutor | None = None
+        self._triaged: dict[str, Triage] = {}
+        self._decided: dict[tuple[str, int], bool] = {}
+        self.reals: dict[str, str] = {}
+        """Real paths already resolved in this scan, by directory."""
+
+    def _real(self, directory: str) -> str:
+        real = self.reals.get(directory)
+        if real is None:
+            real = self.reals[directory] = os.path.realpath(directory)
+        return real
+
+    def done(self, count: int) -> None:
+        """Tell ``progress`` that ``count`` more inputs are done."""
+        self.finished += count
+        if self.progress is not None and count:
+            self.progress(self.finished, self.total)
+
+    def run(self, directories: list[str]) -> list[RootResult]:
+        """The result of every directory that is not read through a caller, in the order given."""
+        reals = [self._real(directory) for directory in directories]
+        triaged = [self._triage(directory, real) for directory, real in zip(directories, reals, strict=True)]
+        matters = [self._matters(found, (real,)) for found, real in zip(triaged, reals, strict=True)]
+        probably_called = set().union(*(found.local_sources for found in triaged))
+        results: dict[int, RootResult] = {}
+        deferred = {index for index, real in enumerate(reals) if matters[index] and real in probably_called}
+        first = [index for index in range(len(directories)) if index not in deferred]
+        self._settle(directories, triaged, matters, first, results)
+        # A deferred directory is one that some module block names as its source. It is read on
+        # its own only when no scanned module calls it; a deferred module that is called but not
+        # read may call others itself, so while any deferred directory is left uncalled, those
+        # with module blocks are read too (as they would be without this deferral).
+        while deferred:
+            called = set().union(*(scan.calls - {scan.real} for scan in results.values()))
+            uncalled = [index for index in sorted(deferred) if reals[index] not in called]
+            if not uncalled:
+                break
+            callers = [index for index in sorted(deferred) if reals[index] in called and triaged[index].calls]
+            batch = sorted({*uncalled, *callers})
+            self._settle(directories, triaged, matters, batch, results)
+            deferred -= set(batch)
+        self.done(len(deferred))
+        return [results[index] for index in sorted(results)]
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def _triage(self, directory: str, real: str) -> Triage:
+        """The triage of a directory, read once per scan (a called module's too)."""
+        if real not in self._triaged:
+            found = triage(directory, self.anchors, self.parsing.limits)
+            if found.names is not None:
+                self.observer.know(inputs.NAMES, os.path.abspath(directory), inputs.names_digest(found.names))
+            for path, digest in found.digests.items():
+                self.observer.know(inputs.BYTES, os.path.abspath(path), digest)
+            self._triaged[real] = found
+        return self._triaged[real]
+
+    def _matters(self, found: Triage, chain: tuple[str, ...]) -> bool:
+        """True unless a directory and every module it calls (``chain``: the callers) name no anchor.
+
+        Whatever the loader would note about a call (nested too deep, calling itself, a
+        directory that does not exist, which triage reads as unsure) makes it matter.
+        """
+        if found.anchored:
+            return True
+        if not found.calls:
+            return False
+        if len(chain) >= MAX_MODULE_DEPTH:
+            return True
+        remembered = self._decided.get((chain[-1], len(chain)))
+        if remembered is not None:
+            return remembered
+        answer = any(
+            call.directory is None
+            or not call.plain
+            or call.directory in chain
+            or self._matters(self._triage(call.directory, call.directory), (*chain, call.directory))
+            for call in found.calls
+        )
+        self._decided[(chain[-1], len(chain))] = answer
+        return answer
+
+    def _settle(
+        self,
+        directories: list[str],
+        triaged: list[Triage],
+        matters: list[bool],
+        indices: list[int],
+        results: dict[int, RootResult],
+    ) -> None:
+        """Fill ``results`` for ``indices``: skipped, from the cache, or loaded."""
+        pending: list[tuple[int, str | None]] = []
+        for index in indices:
+            directory, found = directories[index], triaged[index]
+            if self.parsing.prefilter and not matters[index]:
+                results[index] = self._skipped(directory, found)
+                self.done(1)
+                continue
+            key = self.cache.key(directory, _display(directory)) if self.cache is not None else None
+            cached = self.cache.get(key, self.observer) if self.cache is not None and key is not None else None
+            if cached is not None:
+                results[index] = cached
+                self.done(1)
+            else:
+                pending.append((index, key))
+        if not pending:
+            return
+        arguments = [
+            (directories[index], self.rules, self.options, self.parsing, self.with_outcomes, self.view, self.cache, key)
+            for index, key in pending
+        ]
+        jobs = min(self.parsing.jobs, len(pending))
+        if jobs > 1 and len(pending) >= POOL_THRESHOLD:
+            pool = self._start(jobs)
+            chunk = max(1, len(pending) // (8 * jobs))
+            loaded = pool.map(_scan_directory, *zip(*arguments, strict=True), chunksize=chunk)
+        else:
+            loaded = (_scan_directory(*item) for item in arguments)
+        for (index, _), scan in zip(pending, loaded, strict=True):
+            results[index] = scan
+            self.done(1)
+
+    def _start(self, jobs: int) -> ProcessPoolExecutor:
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=jobs)
+        return self._pool
+
+    def _skipped(self, directory: str, found: Triage) -> RootResult:
+        """A directory with nothing to report: what it calls, its files and theirs, the view of an empty model.
+
+        Its calls all name local directories (or it would matter), each read as the loader would.
+        """
+        real = self._real(directory)
+        calls: set[str] = set()
+        pending = list(found.local_sources)
+        while pending:
+            target = pending.pop()
+            if target not in calls:
+                calls.add(target)
+                pending.extend(self._triaged[target].local_sources)
+        files = {
+            os.path.join(place, os.path.basename(path))
+            for place in (real, *calls)
+            for path in self._triaged[place].files
+        }
+        built = self.view(Configuration(directory=_display(directory)), []) if self.view is not None else None
+        return RootResult(real, calls, [], [], [], files, built)
 
 
 def _scan_directory(
     directory: str,
     rules: list[Rule],
-    options: LoadOptions | None,
+    options: LoadOptions,
     parsing: ParseOptions,
     with_outcomes: bool,
-    view: ViewBuilder | None = None,
-) -> _DirectoryScan:
-    """One directory as a root module, in a worker process or not."""
-    config, found = scan_root(directory, rules, options, parsing)
+    view: ViewBuilder | None,
+    cache: ResultCache | None,
+    key: str | None,
+) -> RootResult:
+    """One directory as a root module (in a worker process or not); its result is cached when asked."""
+    with inputs.recording(parsing.limits.max_file_bytes) as recording:
+        config = load_root(directory, options, parsing)
+        found = _analyze(config, rules)
+        real = os.path.realpath(directory)
+        files = _terraform_files({real} | config.module_directories)
     verdicts = outcomes(config, rules, found) if with_outcomes else []
-    real = os.path.realpath(directory)
     notes = config.notes + _unjudged(config)
-    files = _terraform_files({real} | config.module_directories)
     built = view(config, found) if view is not None else None
-    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files, built)
+    scan = RootResult(real, set(config.module_directories), found, verdicts, notes, files, built)
+    if cache is not None and key is not None:
+        cache.put(key, scan, recording)
+    return scan
+
+
+def load_root(directory: str, options: LoadOptions, parsing: ParseOptions) -> Configuration:
+    """The model of ``directory`` as a root module, read through the parse phase unless told not to.
+
+    Every directory whose files are read (this one's, and those of the modules it calls) goes
+    through the parse phase the first time one of its files is read. A failure becomes a
+    problem of the model (VPCE000), so other modules still run.
+    """
+    from vpce_checks.loader import preparse as phase
+    from vpce_checks.loader.syntax import forget_provided, prepare_on_demand, set_limits
+
+    set_limits(parsing.limits)
+    settings = phase.Settings(parsing.limits, relevant_resource_types())
+
+    def prepare(module_directory: str) -> None:
+        # A speed-up must never cost a result: when the parse phase fails, the files are parsed whole.
+        with contextlib.suppress(Exception):
+            phase.preparse([module_directory], settings)
+
+    prepare_on_demand(prepare if parsing.prefilter else None)
+    try:
+        return _load(directory, options)
+    finally:
+        prepare_on_demand(None)
+        forget_provided()
 
 
 def scan_root(
     directory: str, rules: Sequence[Rule], options: LoadOptions | None, parsing: ParseOptions
 ) -> tuple[Configuration, list[Finding]]:
-    """One directory as a root module, parsed through the parse phase: its model and its findings."""
-    set_limits(parsing.limits)
-    settings = Settings(parsing.limits, parsing.cache_directory, relevant_resource_types())
-
-    def prepare(module_directory: str) -> None:
-        # A speed-up must never cost a result: when the parse phase fails, the files are parsed whole.
-        with contextlib.suppress(Exception):
-            preparse([module_directory], settings)
-
-    # Every directory whose files are read (this one's, and those of the modules it calls) goes
-    # through the parse phase the first time one of its files is read.
-    prepare_on_demand(prepare if parsing.prefilter else None)
-    try:
-        config = _load(directory, options)
-        found = _analyze(config, rules)
-    finally:
-        prepare_on_demand(None)
-        forget_provided()
-    return config, found
+    """One directory as a root module, uncached: its model and its findings (the checkov front end's entry)."""
+    config = load_root(directory, options or LoadOptions(), parsing)
+    return config, _analyze(config, rules)
 
 
 def is_plan_path(path: str) -> bool:
@@ -218,6 +410,8 @@ def is_plan_path(path: str) -> bool:
     name = os.path.basename(path)
     if is_terraform_file(name) or name.endswith((".tfvars", ".tfvars.json")):
         return False
+    from vpce_checks.plan import sniff
+
     return sniff(path) is not None
 
 
@@ -235,7 +429,9 @@ def _unique(paths: Sequence[str]) -> list[str]:
 
 def scan_plan(path: str, rules: Sequence[Rule]) -> tuple[Configuration, list[Finding]]:
     """One plan file as a root configuration: its model and its findings (a failure is a VPCE000 finding)."""
-    display = PurePath(os.path.normpath(path)).as_posix()
+    from vpce_checks.plan import load_plan
+
+    display = _display(path)
     try:
         config = load_plan(path, display)
     except Exception as error:  # noqa: BLE001 - one input's failure must not hide the others
@@ -244,7 +440,7 @@ def scan_plan(path: str, rules: Sequence[Rule]) -> tuple[Configuration, list[Fin
     return config, _analyze(config, rules)
 
 
-def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuilder | None) -> _DirectoryScan:
+def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuilder | None) -> RootResult:
     """One plan file as a root configuration (in this process: plans are few)."""
     config, found = scan_plan(path, rules)
     verdicts = outcomes(config, rules, found) if with_outcomes else []
@@ -253,7 +449,7 @@ def _scan_plan(path: str, rules: list[Rule], with_outcomes: bool, view: ViewBuil
     built = view(config, found) if view is not None else None
     notes = config.notes + _unjudged(config)
     real = os.path.realpath(path)
-    return _DirectoryScan(real, config.module_directories, found, verdicts, notes, files, built, plan=True)
+    return RootResult(real, config.module_directories, found, verdicts, notes, files, built, plan=True)
 
 
 def _unjudged(config: Configuration) -> list[Problem]:
@@ -276,14 +472,23 @@ def _terraform_files(directories: set[str]) -> set[str]:
     files: set[str] = set()
     for directory in directories:
         with contextlib.suppress(OSError):
-            chosen = configuration_files(os.listdir(directory))
+            names = os.listdir(directory)
+            inputs.listed(directory, names)
+            chosen = configuration_files(names)
             files.update(os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides])
     return files
 
 
-def _load(directory: str, options: LoadOptions | None) -> Configuration:
+def _display(path: str) -> str:
+    """A path as findings name it."""
+    return PurePath(os.path.normpath(path)).as_posix()
+
+
+def _load(directory: str, options: LoadOptions) -> Configuration:
     """One root configuration; a failure becomes a Problem so other modules still run."""
-    display = PurePath(os.path.normpath(directory)).as_posix()
+    from vpce_checks.loader.module import load_directory
+
+    display = _display(directory)
     try:
         return load_directory(directory, display, options)
     except OSError as error:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 
+from vpce_checks.loader.options import Limits
 from vpce_checks.loader.prefilter import split_blocks
-from vpce_checks.loader.syntax import Limits
 
 
 class SourceFiles:

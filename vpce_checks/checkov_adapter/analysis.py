@@ -22,7 +22,7 @@ from vpce_checks.core.engine import Outcome, outcomes
 from vpce_checks.core.model import Problem
 from vpce_checks.core.registry import Rule
 from vpce_checks.expiry import expire_suppressions
-from vpce_checks.loader.module import LoadOptions
+from vpce_checks.loader.options import LoadOptions
 from vpce_checks.scan import ParseOptions, scan_plan, scan_root
 
 LOG = logging.getLogger("vpce_checks")

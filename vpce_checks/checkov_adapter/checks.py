@@ -44,7 +44,7 @@ from vpce_checks.loader.discover import discover
 LOG = logging.getLogger("vpce_checks")
 
 NO_CACHE_VARIABLE = "VPCE_CHECKS_NO_CACHE"
-"""Set (to anything but empty) to keep the checks from reading or writing the parse cache."""
+"""Set (to anything but empty) to keep the checks from reading or writing the cache (the parser tables)."""
 
 _SEVERITIES = {Severity.ERROR: "HIGH", Severity.WARNING: "MEDIUM", Severity.INFO: "LOW"}
 """How the rules' severities appear in checkov, which has no error/warning/info."""

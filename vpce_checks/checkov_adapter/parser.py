@@ -9,7 +9,7 @@ the grammar with the installed python-hcl2's file and the trees with python-hcl2
 fixture and on generated input, so an upgrade of python-hcl2 cannot drift from it unnoticed.
 
 Building the LALR tables takes about two seconds, more than checkov needs to start on a small
-directory, so they are kept in the parse cache directory as JSON (plain data: loading it cannot
+directory, so they are kept in the cache directory as JSON (plain data: loading it cannot
 run code), keyed by the grammar and the lark version; a missing, corrupt or unreadable entry only
 costs the build.
 """
@@ -29,7 +29,7 @@ from lark.lexer import TerminalDef
 from lark.tree import ParseTree
 
 from vpce_checks.loader import syntax
-from vpce_checks.loader.cache import ParseCache
+from vpce_checks.loader.cache import FORMAT, Store
 
 GRAMMAR = Path(__file__).with_name("hcl2.lark")
 _OPTIONS: dict[str, Any] = {"parser": "lalr", "propagate_positions": True}
@@ -99,8 +99,10 @@ def identity() -> str:
 @lru_cache(maxsize=1)
 def build(cache_directory: str | None) -> Lark:
     """The parser, from the cached tables in ``cache_directory`` when they are there (None: no cache)."""
-    cache = ParseCache(cache_directory)
-    key = cache.key(GRAMMAR.read_bytes(), f"lark-tables;{identity()};python={sys.version_info[:2]}")
+    cache = Store(cache_directory)
+    digest = hashlib.sha256(f"lark-tables;format={FORMAT};{identity()};python={sys.version_info[:2]}\0".encode())
+    digest.update(GRAMMAR.read_bytes())
+    key = digest.hexdigest()
     entry = cache.get(key)
     if entry is not None:
         try:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from vpce_checks.core.findings import Severity
 from vpce_checks.core.layout import LAYOUT_RESOURCE_TYPES
 from vpce_checks.core.model import Location, Resource
-from vpce_checks.core.network import VIEW_RESOURCE_TYPES
+from vpce_checks.core.network import ENDPOINT, VIEW_RESOURCE_TYPES
+from vpce_checks.core.routing import VPC_TYPES
 
 if TYPE_CHECKING:
     from vpce_checks.core.network import Network
@@ -116,3 +117,16 @@ def find_rule(key: str) -> Rule | None:
 def relevant_resource_types() -> frozenset[str]:
     """The resource types any rule or view reads: the network view's, the layout's and each rule's."""
     return VIEW_RESOURCE_TYPES | LAYOUT_RESOURCE_TYPES | {name for item in all_rules() for name in item.resource_types}
+
+
+@lru_cache(maxsize=1)
+def anchor_resource_types() -> frozenset[str]:
+    """The resource types a finding, an outcome or a view can be about: endpoints and VPCs.
+
+    Every rule reports on an endpoint (``Network.endpoints``) or a VPC (``Network.vpcs``, which
+    adopted default VPCs are too), on a type it declares, or on a problem with the input
+    (VPCE000); the views draw and price VPCs. So a configuration with no resource of these types
+    has nothing to report but its problems, whatever else it holds (a test checks this on every
+    fixture).
+    """
+    return frozenset({ENDPOINT, *VPC_TYPES}) | {name for item in all_rules() for name in item.resource_types}

@@ -27,7 +27,12 @@ class ConfigurationFiles:
 
 
 def _suffix(name: str) -> str | None:
-    return next((suffix for suffix in _SUFFIXES if name.endswith(suffix)), None)
+    if not name.endswith(_SUFFIXES):
+        return None  # most names of a tree: one test, not four
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    return None
 
 
 def is_terraform_file(name: str) -> bool:

@@ -22,7 +22,7 @@ from vpce_checks.core.model import Configuration, Location, Problem, Resource, S
 from vpce_checks.core.network import ASSOCIATIONS, ENDPOINT
 from vpce_checks.core.registry import relevant_resource_types
 from vpce_checks.core.values import ResourceRef, Unknown, Value, collect_references, is_unknown
-from vpce_checks.loader import syntax
+from vpce_checks.loader import inputs, syntax
 from vpce_checks.loader.conversions import EvalError, to_number
 from vpce_checks.loader.evaluate import (
     Bindings,
@@ -45,6 +45,7 @@ from vpce_checks.loader.modules import (
     read_manifest,
     resolve_source,
 )
+from vpce_checks.loader.options import LoadOptions
 from vpce_checks.loader.overrides import merge_overrides
 from vpce_checks.loader.syntax import (
     Block,
@@ -58,14 +59,6 @@ from vpce_checks.loader.syntax import (
 )
 
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})
-
-
-@dataclass
-class LoadOptions:
-    """Variable values given on the command line, applied to every scanned module."""
-
-    var_files: list[str] = field(default_factory=list)
-    variables: dict[str, str] = field(default_factory=dict)
 
 
 def load_directory(directory: str, display: str, options: LoadOptions | None = None) -> Configuration:
@@ -99,7 +92,7 @@ def _variable_values(
     """
     files: list[str] = [name for name in ("terraform.tfvars", "terraform.tfvars.json") if name in listing]
     files += [name for name in listing if name.endswith((".auto.tfvars", ".auto.tfvars.json"))]
-    files = [name for name in files if os.path.isfile(os.path.join(directory, name))]
+    files = [name for name in files if _is_file(os.path.join(directory, name))]
     sources = [(os.path.join(directory, name), _join(display, name)) for name in files]
     sources += [(path, path) for path in options.var_files]
     values: dict[str, Expression] = {}
@@ -196,6 +189,7 @@ class Module:
         before anything is registered.
         """
         listing = sorted(os.listdir(self.directory))
+        inputs.listed(self.directory, listing)
         chosen = configuration_files(listing)
         problems_before = len(self.config.problems)
         primary = self._read(chosen.primary)
@@ -271,10 +265,10 @@ class Module:
 
     def ancestry(self) -> list[str]:
         """The real directories of this module and of every module above it."""
-        directories = [os.path.realpath(self.directory)]
+        directories = [_real(self.directory)]
         call = self.call
         while call is not None:
-            directories.append(os.path.realpath(call.call.parent.directory))
+            directories.append(_real(call.call.parent.directory))
             call = call.call.parent.call
         return directories
 
@@ -391,9 +385,14 @@ class Module:
         """The lines of one of the module's files (none when it cannot be read), read once."""
         if path not in self._file_lines:
             try:
-                with open(path, encoding="utf-8") as handle:
-                    self._file_lines[path] = handle.read().splitlines()
-            except (OSError, UnicodeDecodeError):
+                with open(path, "rb") as handle:
+                    content = handle.read()
+                inputs.file_read(path, content)
+                self._file_lines[path] = syntax.decoded(content, json=True).splitlines()
+            except OSError:
+                inputs.file_unread(path)
+                self._file_lines[path] = []
+            except UnicodeDecodeError:
                 self._file_lines[path] = []
         return self._file_lines[path]
 
@@ -820,7 +819,7 @@ class ModuleCall(Expansion):
             parent.context.note(f"{self.base}: {found.skipped}; its resources are not analysed", self.block.location)
             self._escape()
         elif found.directory is not None and found.model is None:
-            parent.config.module_directories.add(os.path.realpath(found.directory))
+            parent.config.module_directories.add(_real(found.directory))
         return found
 
     def check_modelled(self, module: Module) -> None:
@@ -971,3 +970,15 @@ def _for_each_pairs(collection: Any) -> list[tuple[str, Any]] | None:
             return None
         return [(item, item) for item in sorted(set(collection))]
     return None
+
+
+def _is_file(path: str) -> bool:
+    """``os.path.isfile``, observed (a cached result depends on it)."""
+    inputs.seen(inputs.KIND, path)
+    return os.path.isfile(path)
+
+
+def _real(path: str) -> str:
+    """``os.path.realpath``, observed (a cached result depends on it)."""
+    inputs.seen(inputs.REAL, path)
+    return os.path.realpath(path)

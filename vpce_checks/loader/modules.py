@@ -18,12 +18,11 @@ from typing import Sequence
 
 from vpce_checks.core.community_modules import ModelUse, find_model
 from vpce_checks.core.values import Unknown
+from vpce_checks.loader import inputs
+from vpce_checks.loader.options import MAX_MODULE_DEPTH
+from vpce_checks.loader.options import MAX_MODULE_INSTANCES as MAX_MODULE_INSTANCES
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
-MAX_MODULE_INSTANCES = 500
-"""Module instances expanded in one root configuration at most: a runaway for_each stops here."""
-MAX_MODULE_DEPTH = 16
-"""Modules nested deeper than this are skipped (Terraform has no limit; real code stays far below)."""
 UNKNOWN_REPETITION = {
     "count": {"index": Unknown("count.index")},
     "each": {"key": Unknown("each.key"), "value": Unknown("each.value")},
@@ -61,9 +60,15 @@ def read_manifest(directory: str) -> dict[str, str]:
     """
     path = os.path.join(directory, ".terraform", "modules", "modules.json")
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        inputs.file_unread(path)
+        return {}
+    inputs.file_read(path, content)
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except ValueError:
         return {}
     entries = data.get("Modules") if isinstance(data, dict) else None
     return {
@@ -105,8 +110,10 @@ def resolve_source(
         return Source(directory=model.directory, display=f"(model of {model.name})", model=use)
     else:
         return Source(skipped=f"source {source!r} is not downloaded (run terraform init) or not readable")
+    inputs.seen(inputs.KIND, directory)
     if not os.path.isdir(directory):
         return Source(skipped=f"module directory {display} does not exist")
+    inputs.seen(inputs.REAL, directory)
     if os.path.realpath(directory) in ancestry:
         return Source(skipped="the module calls itself (directly or through other modules)")
     if len(ancestry) >= MAX_MODULE_DEPTH:

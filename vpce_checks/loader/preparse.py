@@ -1,42 +1,51 @@
-"""The parse phase: parse the files of a module before it is evaluated, fast.
+"""The parse phase: parse the files of a module before it is evaluated, only what can matter.
 
 Every native-syntax file of the module is split into its top-level blocks by
-:mod:`vpce_checks.loader.prefilter`, and only the blocks that can matter are handed to
-python-hcl2, each parsed alone with its lines moved back to where they are in the file; results
-are kept in a :class:`ParseCache` by content. They are handed to
-:func:`vpce_checks.loader.syntax.read_file`, which the module loader calls as before; a file
-this phase did not prepare is parsed whole there.
-
-Two passes per file: the first splits it and parses what is always kept (every block except
-resources of types no rule reads); the module-wide selection then adds the resources that kept
-blocks refer to, and a second pass parses those.
+:mod:`vpce_checks.loader.prefilter`, the module-wide selection chooses the blocks that can matter,
+and each file is parsed once by python-hcl2 with the other blocks blanked out (their lines kept,
+so every line stays where it is in the file). The trees are handed to
+:func:`vpce_checks.loader.syntax.read_file`, which the module loader calls as before; a file this
+phase did not prepare (JSON, unreadable, not UTF-8, over the size limit) is read there. An
+override file is parsed whole: each of its blocks is merged, or reported when it matches nothing.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
 
 from lark import Tree
+from lark.tree import ParseTree
 
-from vpce_checks.loader import syntax, trees
-from vpce_checks.loader.cache import ParseCache
-from vpce_checks.loader.files import configuration_files, is_json_file
+from vpce_checks.loader import inputs, syntax
+from vpce_checks.loader.files import configuration_files, is_json_file, is_override_file
+from vpce_checks.loader.options import Limits
 from vpce_checks.loader.prefilter import FileBlocks, TopBlock, references, select_blocks, split_blocks
-from vpce_checks.loader.syntax import Limits, ParseError, Preparsed
-
-Entry = dict[str, Any]
-"""A file's parse results in the cache's JSON form (see :func:`_first_pass`)."""
+from vpce_checks.loader.syntax import ParseError, Preparsed
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How to parse: limits, the cache directory (None: no cache), the resource types rules read."""
+    """How to parse: the limits, and the resource types the rules read."""
 
     limits: Limits
-    cache_directory: str | None
     relevant_types: frozenset[str]
+
+
+@dataclass
+class _File:
+    """One file of a module as the scanner sees it, before anything is parsed."""
+
+    path: str
+    text: str | None = None
+    """None for a file left to the loader (JSON, unreadable, not UTF-8, over the size limit)."""
+    blocks: list[TopBlock] = field(default_factory=list)
+    block_references: list[set[tuple[str, str]]] = field(default_factory=list)
+    other_references: set[tuple[str, str]] = field(default_factory=set)
+    """References of text read whole (JSON, or a file the scanner cannot split)."""
+    ready: Preparsed | None = None
+    """The result when it needs no selection: the file read whole, or its error."""
 
 
 def preparse(directories: Sequence[str], settings: Settings) -> None:
@@ -45,63 +54,49 @@ def preparse(directories: Sequence[str], settings: Settings) -> None:
     A directory or file that cannot be listed or read is left alone: the loader reports it.
     """
     syntax.set_limits(settings.limits)
-    modules: list[list[str]] = []
     for directory in directories:
         syntax.mark_prepared(directory)
         try:
-            chosen = configuration_files(os.listdir(directory))
+            names = os.listdir(directory)
         except OSError:
             continue
-        modules.append([os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides]])
-    paths = [path for files in modules for path in files]
-    if not paths:
-        return
-    first = {path: _first_pass(path, settings) for path in paths}
-    wanted: dict[str, list[int]] = {}
-    for files in modules:
-        wanted.update(_selection({path: first[path] for path in files}, settings.relevant_types))
-    for path, indices in wanted.items():
-        if any(str(index) not in first[path]["parsed"] for index in indices):
-            first[path] = _second_pass(path, first[path], indices, settings)
-    for path, entry in first.items():
-        provided = _provided(entry, wanted.get(path, []))
-        if provided is not None:
-            syntax.provide(path, provided)
+        inputs.listed(directory, names)
+        chosen = configuration_files(names)
+        files = [_scan(os.path.join(directory, name), settings.limits) for name in [*chosen.primary, *chosen.overrides]]
+        for file, provided in _parsed(files, settings.relevant_types):
+            syntax.provide(file.path, provided)
 
 
-def _selection(entries: dict[str, Entry], relevant_types: Iterable[str]) -> dict[str, list[int]]:
+def _parsed(files: list[_File], relevant_types: Iterable[str]) -> list[tuple[_File, Preparsed]]:
+    """Each file's result; a file whose kept blocks do not parse is read whole, and the selection redone.
+
+    A file read whole refers to resources from blocks the selection had left out, so what it refers
+    to in the other files is kept as well (each round reads at least one more file whole).
+    """
+    while True:
+        wanted = _selection(files, relevant_types)
+        results: list[tuple[_File, Preparsed]] = []
+        fell_back = False
+        for file in files:
+            if file.ready is None and file.text is not None:
+                result = _parse(file, wanted[file.path])
+                if result is None:
+                    file.other_references = references(file.text)
+                    file.blocks, file.block_references = [], []
+                    file.ready = _whole(file.text, file.path)
+                    fell_back = True
+                    continue
+                results.append((file, result))
+            elif file.ready is not None:
+                results.append((file, file.ready))
+        if not fell_back:
+            return results
+
+
+def _selection(files: list[_File], relevant_types: Iterable[str]) -> dict[str, list[int]]:
     """The blocks to parse for one module's files (see :func:`select_blocks`)."""
-    files = {}
-    for path, entry in entries.items():
-        blocks = [TopBlock(kind, tuple(labels), start, end, line) for kind, labels, start, end, line in entry["blocks"]]
-        block_references = [{(first, second) for first, second in found} for found in entry["references"]]
-        other = {(first, second) for first, second in entry["other_references"]}
-        files[path] = FileBlocks(blocks, block_references, other)
-    return select_blocks(files, relevant_types)
-
-
-def _provided(entry: Entry, indices: list[int]) -> Preparsed | None:
-    """What ``read_file`` gets for a file: its kept blocks as one document, or its error."""
-    if entry.get("error"):
-        message, line = entry["error"]
-        return Preparsed(error=(message, line))
-    if entry.get("full"):
-        skipped = tuple((message, line, header) for message, line, header in entry.get("skipped", []))
-        return Preparsed(tree=entry["full"], skipped=skipped)
-    if entry.get("unprepared"):
-        return None
-    blocks = [entry["parsed"][str(index)] for index in indices]
-    return Preparsed(tree=["start", 0, 0, [["body", 0, 0, blocks]]])
-
-
-def _empty(unprepared: bool = False, other_references: Iterable[Any] = ()) -> Entry:
-    return {
-        "blocks": [],
-        "references": [],
-        "other_references": sorted(other_references),
-        "parsed": {},
-        "unprepared": unprepared,
-    }
+    found = {file.path: FileBlocks(file.blocks, file.block_references, file.other_references) for file in files}
+    return select_blocks(found, relevant_types)
 
 
 def _read(path: str, limits: Limits) -> bytes | None:
@@ -110,127 +105,78 @@ def _read(path: str, limits: Limits) -> bytes | None:
         if os.stat(path).st_size > limits.max_file_bytes:
             return None
         with open(path, "rb") as handle:
-            return handle.read()
+            content = handle.read()
     except OSError:
         return None
+    inputs.file_read(path, content)
+    return content
 
 
-def _first_pass(path: str, settings: Settings) -> Entry:
-    """Split one file and parse the blocks that are always kept; from the cache when possible.
-
-    An entry has ``blocks`` (type, labels, start, end, line), ``references`` per block,
-    ``other_references`` (from text read whole), ``parsed`` (block index -> encoded tree), or
-    ``full`` (the whole file's tree) or ``error`` (message, line), or ``unprepared`` for a file
-    the loader reads itself (JSON, unreadable, not UTF-8, over the size limit).
-    """
-    content = _read(path, settings.limits)
+def _scan(path: str, limits: Limits) -> _File:
+    """Read and split one file; a file that cannot be split is parsed whole here."""
+    content = _read(path, limits)
     if content is None:
-        return _empty(unprepared=True)
+        return _File(path)
     try:
-        text = _text_of(content)
+        text = syntax.decoded(content, json=is_json_file(path))
     except UnicodeDecodeError:
-        return _empty(unprepared=True)
+        return _File(path)
     if is_json_file(path):
-        return _empty(unprepared=True, other_references=references(text))
-    cache = ParseCache(settings.cache_directory)
-    key = cache.key(content, f"nesting={settings.limits.max_nesting}")
-    entry = cache.get(key)
-    if entry is not None and _well_formed(entry):
-        return entry
-    entry = _split(text, path)
-    always = [
-        index
-        for index, (kind, labels, *_) in enumerate(entry["blocks"])
-        if kind != "resource" or len(labels) != 2 or labels[0] in settings.relevant_types
-    ]
-    entry = _parse_blocks(entry, text, path, always)
-    cache.put(key, entry)
-    entry["key"] = key
-    return entry
-
-
-def _second_pass(path: str, entry: Entry, indices: list[int], settings: Settings) -> Entry:
-    """Parse the blocks of ``indices`` not parsed yet, and update the cache entry."""
-    content = _read(path, settings.limits)
-    cache = ParseCache(settings.cache_directory)
-    key = entry.get("key")
-    if content is None or key != cache.key(content, f"nesting={settings.limits.max_nesting}"):
-        return _empty(unprepared=True)  # the file changed under us: let the loader read it afresh
-    entry = _parse_blocks(entry, _text_of(content), path, indices)
-    cache.put(key, entry)
-    return entry
-
-
-def _text_of(content: bytes) -> str:
-    """The text as the loader reads it. Raises UnicodeDecodeError.
-
-    ``open`` in text mode turns CRLF and CR into LF, and a leading byte order mark is dropped
-    (:func:`vpce_checks.loader.syntax.without_byte_order_mark`).
-    """
-    return syntax.without_byte_order_mark(content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _split(text: str, path: str) -> Entry:
-    split = split_blocks(text, syntax.limits.max_nesting)
+        return _File(path, other_references=references(text))
+    if is_override_file(os.path.basename(path)):
+        # Every override block is merged or reported as matching nothing, whatever its type.
+        return _File(path, other_references=references(text), ready=_whole(text, path))
+    split = split_blocks(text, limits.max_nesting)
     if split.too_deep is not None:
-        return {**_empty(), "error": [syntax.too_deep_message(), split.too_deep.line]}
+        return _File(path, ready=Preparsed(error=(syntax.too_deep_message(), split.too_deep.line)))
     if not split.confident:
-        return _whole_file(text, path)
-    entry = _empty()
-    for block in split.blocks:
-        entry["blocks"].append([block.type, list(block.labels), block.start, block.end, block.line])
-        entry["references"].append(sorted(references(text[block.start : block.end])))
-    return entry
+        return _File(path, other_references=references(text), ready=_whole(text, path))
+    block_references = [references(text[block.start : block.end]) for block in split.blocks]
+    return _File(path, text, split.blocks, block_references)
 
 
-def _parse_blocks(entry: Entry, text: str, path: str, indices: list[int]) -> Entry:
-    """``entry`` with the blocks of ``indices`` parsed; the whole file when one of them fails.
+def _parse(file: _File, indices: list[int]) -> Preparsed | None:
+    """The kept blocks of a split file as one tree, parsed in one go with the others blanked out.
 
-    A block that does not parse alone sends the file to :func:`vpce_checks.loader.syntax.parse_blocks`,
-    as without this phase, so that the blocks left out and the problems reported are the same.
+    None when that text does not parse, or does not give the blocks the scanner found: the file
+    is then read by :func:`vpce_checks.loader.syntax.parse_blocks`, as without this phase, so that
+    the blocks left out and the problems reported are the same.
     """
-    if entry.get("full") or entry.get("error"):
-        return entry
-    parsed = dict(entry["parsed"])
-    for index in indices:
-        if str(index) in parsed:
-            continue
-        _, _, start, end, line = entry["blocks"][index]
-        try:
-            document = syntax.parse_hcl(text[start:end] + "\n", path)
-        except ParseError:
-            return _whole_file(text, path)
-        found = [child for child in syntax.subtree(document, 0).children if isinstance(child, Tree)]
-        blocks = [child for child in found if child.data == "block"]
-        if len(blocks) != 1:
-            return _whole_file(text, path)  # the scanner misjudged: trust the parser
-        block = blocks[0]
-        parsed[str(index)] = trees.encode(block, line - 1)
-    return {**entry, "parsed": parsed}
+    assert file.text is not None
+    text = file.text
+    kept = set(indices)
+    parts: list[str] = []
+    position = 0
+    for index, block in enumerate(file.blocks):
+        parts.append(text[position : block.start])
+        piece = text[block.start : block.end]
+        parts.append(piece if index in kept else "\n" * piece.count("\n"))
+        position = block.end
+    parts.append(text[position:])
+    try:
+        document = syntax.parse_hcl("".join(parts), file.path)
+    except ParseError:
+        return None
+    body = syntax.subtree(document, 0)
+    found = [child for child in body.children if isinstance(child, Tree) and child.data == "block"]
+    lines = [file.blocks[index].line for index in indices]
+    if [_first_line(block) for block in found] != lines:
+        return None  # the scanner misjudged: trust the parser
+    return Preparsed(tree=document)
 
 
-def _whole_file(text: str, path: str) -> Entry:
-    """The entry of a file parsed whole; the resources its text refers to are kept in other files."""
-    return {**_empty(other_references=references(text)), **_parse_whole(text, path)}
+def _first_line(tree: ParseTree) -> int:
+    return int(tree.meta.line) if not tree.meta.empty else 0
 
 
-def _parse_whole(text: str, path: str) -> Entry:
+def _whole(text: str, path: str) -> Preparsed:
+    """A file parsed whole (its blocks recovered one by one when it has syntax errors), or its error."""
     try:
         tree, skipped = syntax.parse_blocks(text, path)
     except ParseError as error:
-        return {"error": [error.problem.message, error.problem.location.start_line]}
-    left_out = [
-        [part.problem.message, part.problem.location.start_line, None if part.header is None else list(part.header)]
+        return Preparsed(error=(error.problem.message, error.problem.location.start_line))
+    left_out = tuple(
+        (part.problem.message, part.problem.location.start_line, None if part.header is None else list(part.header))
         for part in skipped
-    ]
-    return {"full": trees.encode(tree), "skipped": left_out}
-
-
-def _well_formed(entry: Entry) -> bool:
-    """True when a cache entry has the shape this module writes (the checksum guards the bytes)."""
-    return (
-        isinstance(entry.get("blocks"), list)
-        and isinstance(entry.get("references"), list)
-        and isinstance(entry.get("parsed"), dict)
-        and len(entry["blocks"]) == len(entry["references"])
     )
+    return Preparsed(tree=tree, skipped=left_out)

@@ -20,8 +20,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.tree import ParseTree
 
 from vpce_checks.core.model import Location, Problem
-from vpce_checks.loader import compat, trees
+from vpce_checks.loader import compat, inputs, trees
 from vpce_checks.loader.files import is_json_file
+from vpce_checks.loader.options import Limits
 from vpce_checks.loader.prefilter import TopBlock, split_blocks
 
 
@@ -85,18 +86,6 @@ class ParseError(Exception):
         return [part.problem for part in self.skipped] or [self.problem]
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits on input, so that no file can make a scan run out of time or memory."""
-
-    max_file_bytes: int = 10 * 1024 * 1024
-    """Larger files are reported (VPCE000) instead of read."""
-    max_nesting: int = 64
-    """Brackets nested deeper than this are reported instead of parsed."""
-    max_expansion: int = 10_000
-    """A larger ``count`` or ``for_each`` is reported and its instances are unknown."""
-
-
 limits = Limits()
 """The limits in force; the command line replaces them (:func:`set_limits`)."""
 
@@ -111,7 +100,7 @@ def set_limits(new: Limits) -> None:
 class Preparsed:
     """A file parsed ahead of time (see :mod:`vpce_checks.loader.preparse`): a tree or an error."""
 
-    tree: trees.Encoded | None = None
+    tree: ParseTree | None = None
     error: tuple[str, int] | None = None
     """The message and line of the problem that makes the file unreadable."""
     skipped: tuple[tuple[str, int, list[str] | None], ...] = ()
@@ -175,16 +164,11 @@ def read_file(path: str, display: str) -> list[Block]:
             message, line = provided.error
             raise ParseError(Problem(message, Location(display, line, line)))
         assert provided.tree is not None
-        try:
-            blocks = _hcl_blocks(trees.decode(provided.tree), display)
-        except trees.MalformedTree:
-            pass  # cannot happen for trees this process built; parse the file again to be sure
-        else:
-            skipped = [
-                Skipped(Problem(message, Location(display, line, line)), None if header is None else tuple(header))
-                for message, line, header in provided.skipped
-            ]
-            return _complete(blocks, skipped)
+        skipped = [
+            Skipped(Problem(message, Location(display, line, line)), None if header is None else tuple(header))
+            for message, line, header in provided.skipped
+        ]
+        return _complete(_hcl_blocks(provided.tree, display), skipped)
     text = _read_text(path, display)
     if is_json_file(path):
         return _json_blocks(text, display)
@@ -209,18 +193,40 @@ def read_attributes(path: str, display: str) -> Body:
 
 
 def _read_text(path: str, display: str) -> str:
+    content = read_content(path, display)
+    try:
+        return decoded(content, json=path.endswith(".json"))
+    except UnicodeDecodeError as error:
+        line = content.count(b"\n", 0, error.start) + 1
+        raise ParseError(Problem("file is not UTF-8 text", Location(display, line, line))) from error
+
+
+def read_content(path: str, display: str) -> bytes:
+    """The bytes of a file, within the size limit. Raises :class:`ParseError`.
+
+    What is read is reported to :mod:`vpce_checks.loader.inputs` (a cached result depends on it).
+    """
     try:
         size = os.stat(path).st_size
         if size > limits.max_file_bytes:
+            inputs.file_unread(path)
             raise ParseError(Problem(too_large_message(size), Location(display, 1, 1)))
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as error:
-        line = _line_of_offset(path, error.start)
-        raise ParseError(Problem("file is not UTF-8 text", Location(display, line, line))) from error
+        with open(path, "rb") as handle:
+            content = handle.read()
     except OSError as error:
+        inputs.file_unread(path)
         raise ParseError(Problem(f"cannot read file: {error.strerror}", Location(display, 1, 1))) from error
-    return text if path.endswith(".json") else without_byte_order_mark(text)
+    inputs.file_read(path, content)
+    return content
+
+
+def decoded(content: bytes, json: bool = False) -> str:
+    """A file's text as Terraform reads it: UTF-8, CRLF and CR read as LF; native syntax without a leading BOM.
+
+    Raises UnicodeDecodeError.
+    """
+    text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    return text if json else without_byte_order_mark(text)
 
 
 def without_byte_order_mark(text: str) -> str:
@@ -248,11 +254,6 @@ def too_deep_message() -> str:
     return f"brackets nested more than {limits.max_nesting} deep; the file was not read (see --max-nesting)"
 
 
-def _line_of_offset(path: str, offset: int) -> int:
-    with open(path, "rb") as handle:
-        return handle.read(offset).count(b"\n") + 1
-
-
 Parser = Callable[[str], ParseTree]
 """Turns HCL text into python-hcl2 8's parse tree (raising lark's ``UnexpectedInput`` on bad input)."""
 
@@ -270,14 +271,14 @@ def use_parser(parser: Parser | None, identity: str = "") -> None:
     """Parse with ``parser`` instead of python-hcl2 itself (None restores python-hcl2).
 
     Inside checkov's environment ``hcl2`` is checkov's fork, so the checkov adapter installs a
-    parser built from python-hcl2 8's own grammar; ``identity`` keeps its parse cache entries apart.
+    parser built from python-hcl2 8's own grammar; ``identity`` keeps the results cached from it apart.
     """
     global _parser, _parser_identity
     _parser, _parser_identity = (parser, identity) if parser is not None else (_python_hcl2, "")
 
 
 def parser_identity() -> str:
-    """What names the parser in use in parse cache keys (empty for python-hcl2 itself)."""
+    """What names the parser in use in cache keys (empty for python-hcl2 itself)."""
     return _parser_identity
 
 
@@ -316,7 +317,7 @@ def parse_blocks(text: str, display: str) -> tuple[ParseTree, list[Skipped]]:
     split = split_blocks(text, limits.max_nesting)
     if split.too_deep is not None or not split.blocks:
         raise failure
-    kept: list[trees.Encoded] = []
+    kept: list[ParseTree] = []
     failed: list[tuple[Problem, TopBlock | None, int, int]] = []
     parts: list[tuple[int, int, int, TopBlock | None]] = [
         (block.start, block.end, block.line, block) for block in split.blocks
@@ -332,7 +333,7 @@ def parse_blocks(text: str, display: str) -> tuple[ParseTree, list[Skipped]]:
             failed.append((error.problem, block, first, text.rstrip().count("\n", 0, end) + 1))
             continue
         kept.extend(
-            trees.encode(child, line - 1)
+            trees.shift_lines(child, line - 1)
             for child in subtree(document, 0).children
             if isinstance(child, Tree) and child.data != "new_line_or_comment"
         )
@@ -340,7 +341,7 @@ def parse_blocks(text: str, display: str) -> tuple[ParseTree, list[Skipped]]:
         Skipped(_left_out(problem, block, (first, last), bool(kept)), None if block is None else block.header)
         for problem, block, first, last in failed
     ]
-    return trees.decode(["start", 0, 0, [["body", 0, 0, kept]]]), skipped
+    return Tree("start", [Tree("body", kept)]), skipped
 
 
 def _left_out(problem: Problem, block: TopBlock | None, lines: tuple[int, int], others_read: bool) -> Problem:

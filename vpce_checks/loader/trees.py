@@ -1,55 +1,45 @@
-"""python-hcl2 parse trees as plain JSON data, for the parse cache and for passing between processes.
+"""python-hcl2 parse trees: lines moved for a block parsed apart from its file, and a plain form.
 
-A tree becomes ``[rule, line, end_line, [children...]]`` and a token ``[type, text]``. Of the
-positions, only the lines of blocks and attributes are kept (0 elsewhere): they are all the
-loader reads, and leaving out the rest makes decoding a cached tree faster. For the same reason,
-newlines and comments between elements (``new_line_or_comment``), which the loader skips, are
-left out. Plain data cannot run code
-when it is loaded, unlike a pickle read from a cache directory another user might write to.
+A block parsed alone (see :func:`vpce_checks.loader.syntax.parse_blocks`) has lines that count from
+its own first line; :func:`shift_lines` moves them to where the block is in the file. The loader
+reads only the lines of blocks and attributes (:data:`POSITIONED`). :func:`encode` gives a tree's
+plain form, for comparing trees.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from lark import Token, Tree
-from lark.tree import Meta, ParseTree
+from lark import Token
+from lark.tree import ParseTree
 
 POSITIONED = frozenset({"block", "attribute"})
 """The rules whose lines the loader reads."""
 
 Encoded = list[Any]
-"""A tree or token in the JSON form described above."""
+"""A tree as ``[rule, line, end_line, [children...]]`` (lines of :data:`POSITIONED` rules only), a token
+as ``[type, text]``."""
 
 
-class MalformedTree(ValueError):
-    """Encoded data that is not a tree this module wrote (a corrupt cache entry)."""
+def shift_lines(node: ParseTree, offset: int) -> ParseTree:
+    """``node`` with every line of it and below moved down by ``offset``, in place."""
+    if offset:
+        for subtree in node.iter_subtrees():
+            meta = subtree.meta
+            if not meta.empty:
+                meta.line += offset
+                meta.end_line += offset
+    return node
 
 
-def encode(node: ParseTree, line_offset: int = 0) -> Encoded:
-    """The JSON form of a parse tree, with every line moved down by ``line_offset``."""
+def encode(node: ParseTree) -> Encoded:
+    """The plain form of a parse tree, without the newlines and comments between elements."""
     children = [
-        [child.type, str(child)] if isinstance(child, Token) else encode(child, line_offset)
+        [child.type, str(child)] if isinstance(child, Token) else encode(child)
         for child in node.children
         if isinstance(child, Token) or child.data != "new_line_or_comment"
     ]
     meta = node.meta
     if meta.empty or node.data not in POSITIONED:
         return [str(node.data), 0, 0, children]
-    return [str(node.data), meta.line + line_offset, meta.end_line + line_offset, children]
-
-
-def decode(data: Encoded) -> ParseTree:
-    """The parse tree an :func:`encode` result stands for. Raises :class:`MalformedTree`."""
-    try:
-        rule, line, end_line, encoded_children = data
-        children = [
-            Token(str(child[0]), str(child[1])) if len(child) == 2 else decode(child) for child in encoded_children
-        ]
-        if not line:
-            return Tree(str(rule), children)
-        meta = Meta()  # type: ignore[no-untyped-call]
-        meta.line, meta.end_line, meta.empty = int(line), int(end_line), False
-        return Tree(str(rule), children, meta)
-    except (TypeError, ValueError) as error:
-        raise MalformedTree(str(error)) from error
+    return [str(node.data), meta.line, meta.end_line, children]

@@ -4,36 +4,46 @@ Each format's module has ``render(findings, rules, baselined=0, run=NO_RUN) -> s
 maps the format names the CLI accepts to them. ``baselined`` is how many findings a baseline file
 hid (they are not passed in); ``run`` holds the rest of what the run knows (notes, what was
 scanned, how the text format shows it). Output is deterministic and ends with a newline.
+A format's module is imported when it renders, so naming the formats costs nothing.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+import importlib
+from typing import TYPE_CHECKING, Protocol, Sequence
 
-from vpce_checks.core.findings import Finding
-from vpce_checks.core.registry import Rule
-from vpce_checks.reporters import github, json_report, junit, markdown, sarif, text
-from vpce_checks.reporters.run import NO_RUN, Run
+if TYPE_CHECKING:
+    from vpce_checks.core.findings import Finding
+    from vpce_checks.core.registry import Rule
+    from vpce_checks.reporters.run import Run
 
 
 class Renderer(Protocol):
     """A format's ``render`` function."""
 
-    def __call__(
-        self, findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0, run: Run = NO_RUN
-    ) -> str:
+    def __call__(self, findings: Sequence[Finding], rules: Sequence[Rule], baselined: int = 0, run: Run = ...) -> str:
         """Render ``findings`` and the ``rules`` that ran; ``baselined`` findings were hidden."""
 
 
-FORMATS: dict[str, Renderer] = {
-    "text": text.render,
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": github.render,
-    "markdown": markdown.render,
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_report",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
+    "markdown": "markdown",
 }
-"""Format name → render function."""
+"""Format name → the module of :mod:`vpce_checks.reporters` that renders it."""
+
+
+def renderer(fmt: str) -> Renderer:
+    """The ``render`` function of format ``fmt``. Raises :class:`ValueError` for a format not in :data:`FORMATS`."""
+    try:
+        module = FORMATS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(sorted(FORMATS))})") from None
+    found: Renderer = importlib.import_module(f"{__name__}.{module}").render
+    return found
 
 
 def render(
@@ -43,8 +53,6 @@ def render(
 
     Raises :class:`ValueError` for a format not in :data:`FORMATS`.
     """
-    try:
-        renderer = FORMATS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(sorted(FORMATS))})") from None
-    return renderer(findings, rules, baselined, run or NO_RUN)
+    from vpce_checks.reporters.run import NO_RUN
+
+    return renderer(fmt)(findings, rules, baselined, run or NO_RUN)

@@ -21,9 +21,10 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 TOP_LEVEL_KEYS = ("default", "vpcs")
 
@@ -90,6 +91,8 @@ def _parse(path: str, text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
             return json.loads(text), {}
         except json.JSONDecodeError as error:
             raise TrafficError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+    import yaml  # here: only a YAML traffic file needs it
+
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -104,6 +107,8 @@ def _parse(path: str, text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
 
 
 def _key_lines(node: yaml.Node | None, prefix: tuple[str, ...], lines: dict[tuple[str, ...], int]) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             path = (*prefix, str(key.value))

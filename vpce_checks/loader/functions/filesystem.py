@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
+from vpce_checks.loader import inputs
 from vpce_checks.loader.conversions import EvalError, SetValue, unknowable
 from vpce_checks.loader.functions.base import Environment, builtin, string
 from vpce_checks.loader.functions.crypto import DIGESTS
@@ -42,6 +43,8 @@ class ModuleFiles:
                 raise EvalError("cannot expand user-specific home dir")
             raise unknowable()  # the home directory is not part of the configuration
         joined = path if os.path.isabs(path) else os.path.join(self.working_directory, path)
+        inputs.seen(inputs.REAL, joined)
+        inputs.seen(inputs.REAL, self.module_directory)
         real = os.path.realpath(joined)
         tree = os.path.realpath(self.module_directory)
         if real != tree and not real.startswith(tree.rstrip(os.sep) + os.sep):
@@ -51,6 +54,7 @@ class ModuleFiles:
     def read(self, path: str) -> bytes:
         """The bytes of a file of the module."""
         real = self._resolve(path)
+        inputs.seen(inputs.KIND, real)
         try:
             info = os.stat(real)
         except FileNotFoundError as error:
@@ -63,16 +67,21 @@ class ModuleFiles:
         if stat.S_ISDIR(info.st_mode):
             raise EvalError(f"{path} is a directory, not a file")
         if not stat.S_ISREG(info.st_mode) or info.st_size > self.max_bytes:
+            inputs.file_unread(real)
             raise unknowable()
         try:
             with open(real, "rb") as handle:
-                return handle.read(self.max_bytes + 1)
+                content = handle.read(self.max_bytes + 1)
         except OSError as error:
+            inputs.file_unread(real)
             raise unknowable() from error
+        inputs.file_read(real, content)
+        return content
 
     def exists(self, path: str) -> bool:
         """``fileexists()``."""
         real = self._resolve(path)
+        inputs.seen(inputs.KIND, real)
         try:
             info = os.stat(real)
         except FileNotFoundError:
@@ -91,6 +100,7 @@ class ModuleFiles:
         found: list[str] = []
         entries = 0
         for directory, subdirectories, names in os.walk(real):
+            inputs.seen(inputs.ENTRIES, directory)
             entries += len(names) + len(subdirectories)
             if entries > self.max_entries:
                 raise unknowable()
