@@ -8,8 +8,13 @@ child's own rusage when it ends before a sample). The report prints, each as mea
   (``--check 'VPCE*'``), the ratios, and whether both report the same (rule, resource) failures;
 - on the 5,000-module tree: the floor (reading and hashing every Terraform file of the tree in
   one Python process), vpce-checks cold and warm as multiples of it, and peak memory;
-- pre-commit (one changed file of the 5,000-module tree, warm cache) and ``vpce-checks --version``,
-  as multiples of ``python3 -c pass``.
+- pre-commit (one changed file of the 5,000-module tree, warm cache, run as the hook runs it:
+  ``vpce-checks scan FILE``) and ``vpce-checks --version``, as multiples of ``python3 -c pass``;
+  beside them what python-hcl2 alone costs in a new process to parse the files that run loads
+  (import, build its parser, parse): the part of a pre-commit run no caching can remove.
+
+Every program runs with Python's bytecode cache on (``PYTHONDONTWRITEBYTECODE`` is dropped from
+the environment, and each is run once before it is measured), as for an installed package.
 
     python benchmarks/run.py                       # both trees, checkov on the small one
     python benchmarks/run.py --modules 500 --large-modules 0 --skip-checkov
@@ -23,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,6 +63,16 @@ for directory, _, names in os.walk(sys.argv[1]):
             count += 1
             size += len(data)
 print(time.perf_counter() - start, count, size)
+"""
+
+
+# What parsing costs on its own: python-hcl2 imported, its parser built, the files named parsed.
+PARSE_ONLY = """
+import sys
+import hcl2
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as handle:
+        hcl2.parses_to_tree(handle.read())
 """
 
 
@@ -194,6 +210,8 @@ def main() -> None:
         print(f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f} at the start, --jobs {arguments.jobs}")
         ours = [sys.executable, "-m", "vpce_checks", "-f", "json", "--jobs", str(arguments.jobs)]
         env = {**os.environ, "VPCE_CHECKS_CACHE_DIR": str(Path(scratch) / "cache")}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cached, as for an installed package
+        subprocess.run([sys.executable, "-m", "vpce_checks", "--version"], env=env, capture_output=True, check=False)
         tree = arguments.tree or _generated(Path(scratch) / "small", arguments.modules, arguments)
         small = _cold_and_warm(tree.resolve(), ours, env, "small")
         checkov = None
@@ -215,23 +233,43 @@ def main() -> None:
             pass_run = best("python3 -c pass", [sys.executable, "-c", "pass"], env, ROOT, 5)
             changed = sorted(large.glob("network/*/endpoints.tf"))[0]  # a module that is loaded
             original = changed.read_bytes()
+            hook = [sys.executable, "-m", "vpce_checks", "scan"]  # what the pre-commit hook runs
             edits = []
             try:
-                for number in range(3):  # a new change each time, so that no run finds its own result cached
+                for number in range(5):  # a new change each time, so that no run finds its own result cached
                     changed.write_bytes(original + f"\n# change {number}\n".encode())
-                    edits.append(measure("pre-commit: 1 changed file", [*ours, str(changed)], env, ROOT))
+                    edits.append(measure("pre-commit: 1 changed file", [*hook, str(changed)], env, ROOT))
             finally:
                 changed.write_bytes(original)
             precommit = min(edits, key=lambda run: run.seconds)
+            parsed = [str(path) for path in _loaded_files(changed.parent)]
+            parse_only = best(
+                f"python-hcl2 alone: {len(parsed)} files", [sys.executable, "-c", PARSE_ONLY, *parsed], env, ROOT, 5
+            )
             version = best("vpce-checks --version", [sys.executable, "-m", "vpce_checks", "--version"], env, ROOT, 5)
             files, size = terraform_size(large)
             print(f"\n{arguments.large_modules} modules: {files} files, {size / 1e6:.1f} MB")
             print(f"floor (read and hash every Terraform file, one process): {floor:.2f} s")
             _table([floor_run, *runs], None, floor, files, size)
             print(f"\n{'':32} {'wall s':>8} {'peak MB':>8} {'÷ python3 -c pass':>18}")
-            for run in (pass_run, precommit, version):
+            for run in (pass_run, precommit, parse_only, version):
                 print(f"{run.label:32} {run.seconds:8.3f} {run.peak_mb:8.0f} {run.seconds / pass_run.seconds:18.1f}")
         print(f"load {os.getloadavg()[0]:.2f} at the end")
+
+
+def _loaded_files(directory: Path) -> list[Path]:
+    """The Terraform files of ``directory`` and of the local modules it calls (what a scan of it parses)."""
+    seen: list[Path] = []
+    pending = [directory.resolve()]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        for path in sorted(current.glob("*.tf")):
+            for source in re.findall(r'source\s*=\s*"(\.\.?/[^"]*)"', path.read_text(encoding="utf-8")):
+                pending.append((current / source).resolve())
+    return [path for place in seen for path in sorted(place.glob("*.tf"))]
 
 
 def _generated(directory: Path, modules: int, arguments: argparse.Namespace) -> Path:

@@ -160,7 +160,13 @@ def scan(tree: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[i
 
 
 def entries(cache: Path) -> list[Path]:
-    return sorted(cache.rglob("*.json"))
+    """The result entries (one per root module loaded)."""
+    return sorted(path for path in cache.rglob("*.json") if scan_module.TRIAGE_DIRECTORY not in path.parts)
+
+
+def triage_entries(cache: Path) -> list[Path]:
+    """The triage entries (one per distinct directory content)."""
+    return sorted((cache / scan_module.TRIAGE_DIRECTORY).rglob("*.json"))
 
 
 def test_cold_warm_and_uncached_runs_agree_and_a_warm_run_loads_nothing(
@@ -340,7 +346,8 @@ def test_a_corrupt_entry_is_rebuilt_never_trusted(
     tree: Path, cache: Path, capsys: pytest.CaptureFixture[str], damage: Callable[[bytes], bytes]
 ) -> None:
     reference = scan(tree, capsys)
-    for entry in entries(cache):
+    assert triage_entries(cache)
+    for entry in [*entries(cache), *triage_entries(cache)]:
         entry.write_bytes(damage(entry.read_bytes()))
     assert scan(tree, capsys) == reference
     assert scan(tree, capsys) == reference
@@ -451,3 +458,62 @@ def test_every_fixture_and_a_generated_monorepo_give_the_full_parse_report_cold_
         main(arguments)
         assert capsys.readouterr() == reference
     assert len(loads) == len(entries(cache)) > 0  # the warm run loaded nothing
+
+
+QUIET = {
+    "main.tf": """
+        resource "aws_s3_bucket" "logs" {
+          bucket = "logs"
+        }
+    """,
+}
+
+
+def test_a_warm_run_searches_no_bytes_again_and_sees_a_file_that_changed(
+    tree: Path, cache: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Triage is cached by content: a warm run only reads and hashes, and an edited file is triaged afresh."""
+    import vpce_checks.loader.triage as triage_module
+
+    write(tree / "quiet", QUIET)
+    judged: list[list[str]] = []
+    real = triage_module._judge
+
+    def counting(names: list[str], *arguments: object) -> object:
+        judged.append(names)
+        return real(names, *arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(triage_module, "_judge", counting)
+    reference = scan(tree, capsys)
+    assert 0 < len(triage_entries(cache)) <= len(judged)  # one per distinct content
+    judged.clear()
+    assert scan(tree, capsys) == reference
+    assert judged == []
+    assert "aws_vpc_endpoint.quiet" not in reference[1]
+
+    # The bucket module now holds an endpoint: its bytes changed, so it is triaged and loaded again.
+    (tree / "quiet" / "main.tf").write_text((tree / "quiet" / "main.tf").read_text() + textwrap.dedent(LOGS["main.tf"]))
+    (tree / "quiet" / "main.tf").write_text(
+        (tree / "quiet" / "main.tf").read_text().replace('"logs" {\n  vpc_id', '"quiet" {\n  vpc_id')
+    )
+    changed = scan(tree, capsys)
+    assert len(judged) == 1 and "aws_vpc_endpoint.quiet" in changed[1]
+    assert changed == scan(tree, capsys, "--no-cache", "--full-parse")
+
+
+def test_a_call_is_resolved_afresh_when_a_link_moves(
+    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The triage entry keeps a call's source as written; where it leads (a symbolic link) is looked up each run."""
+    root = tmp_path / "tree"
+    write(root / "app", {"main.tf": 'module "logs" {\n  source = "../shared"\n  vpc_id = "vpc-1"\n}\n'})
+    write(root / "quiet", QUIET)
+    write(root / "logs", {"main.tf": LOGS["main.tf"].replace('variable "vpc_id" {}', "")})
+    (root / "shared").symlink_to(root / "quiet", target_is_directory=True)
+    first = scan(root / "app", capsys)
+    assert "aws_vpc_endpoint.logs" not in first[1]
+    (root / "shared").unlink()
+    (root / "shared").symlink_to(root / "logs", target_is_directory=True)
+    second = scan(root / "app", capsys)
+    assert second == scan(root / "app", capsys, "--no-cache", "--full-parse")
+    assert second != first

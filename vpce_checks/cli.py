@@ -40,6 +40,8 @@ DEFAULT_COMMAND = "scan"
 CHECKOV_POLICIES = "checkov_policies"
 MEGABYTE = 1024 * 1024
 RULES_FORMATS = ("text", "json", "markdown")
+VIEW_FORMATS = ("json", "markdown")
+"""The report formats that show the cost and diagram views."""
 PROG = "vpce-checks"
 
 
@@ -281,7 +283,6 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
     from vpce_checks.baseline import apply_baseline, read_baseline, write_baseline
     from vpce_checks.core.findings import Severity
     from vpce_checks.reporters.run import Run, Scanned
-    from vpce_checks.views.collect import module_view
 
     if options.list_rules:
         if options.format not in RULES_FORMATS:
@@ -296,7 +297,11 @@ def _scan(options: argparse.Namespace, env: Environment) -> int:
     # Read the baseline before scanning, so that a missing or broken one fails at once.
     recorded = read_baseline(baseline_path) if baseline_path and not options.update_baseline else None
 
-    view = module_view if options.format in ("json", "markdown") else None
+    view = None
+    if options.format in VIEW_FORMATS:  # no views imported for the others
+        from vpce_checks.views.collect import module_view
+
+        view = module_view
     result, notes = _read(options, env, config, rules, load, view, quiet=options.quiet)
     findings = _findings(result, config, env.today, expired_ignores)
     if options.update_baseline and baseline_path is not None:
@@ -492,7 +497,6 @@ def _report(
     from vpce_checks.reporters.run import Run, TextOptions
     from vpce_checks.source import SourceFiles
     from vpce_checks.terminal import color_enabled
-    from vpce_checks.views.report import extend_report
 
     text = TextOptions(
         color=color_enabled(options.color, stream, env.environ),
@@ -502,6 +506,10 @@ def _report(
         source=SourceFiles(options.max_nesting),
     )
     report = render(options.format, findings, rules, hidden, Run(run.notes, run.scanned, text))
+    if options.format not in VIEW_FORMATS:
+        return report  # the format shows no cost or picture: the views are not imported
+    from vpce_checks.views.report import extend_report
+
     return extend_report(options.format, report, findings, views)
 
 

@@ -24,6 +24,7 @@ from vpce_checks.core.findings import Finding
 from vpce_checks.core.model import Configuration, Location, Problem
 from vpce_checks.core.registry import Rule, anchor_resource_types, relevant_resource_types
 from vpce_checks.loader import inputs
+from vpce_checks.loader.cache import Store
 from vpce_checks.loader.discover import discover
 from vpce_checks.loader.files import configuration_files, is_terraform_file
 from vpce_checks.loader.options import MAX_MODULE_DEPTH, Limits, LoadOptions
@@ -39,6 +40,10 @@ Progress = Callable[[int, int], None]
 POOL_THRESHOLD = 4
 """Modules to load, at least, before worker processes are started: fewer are loaded faster in
 this process than a pool starts (measured with ``make bench``'s trees; see the README)."""
+
+
+TRIAGE_DIRECTORY = "triage"
+"""The cache directory's subdirectory for triage entries."""
 
 
 @dataclass
@@ -118,7 +123,7 @@ def scan_paths(
         discovery = discover(path)
         result.notes.extend(discovery.notes)
         for directory in discovery.directories:
-            real = os.path.realpath(directory)
+            real = discovery.reals.get(directory) or os.path.realpath(directory)
             if real in seen:
                 continue
             seen.add(real)
@@ -187,6 +192,10 @@ class _Work:
         if parsing.cache_directory is not None and not with_outcomes and (view is None or wanted is not None):
             asked = question(rules, parsing.limits, parsing.prefilter, options.var_files, options.variables, view)
             self.cache = ResultCache(parsing.cache_directory, asked, wanted, max_bytes)
+        self.triage_store: Store | None = None
+        """What each directory's bytes said (:func:`~vpce_checks.loader.triage.triage`), apart from the results."""
+        if parsing.cache_directory is not None:
+            self.triage_store = Store(os.path.join(parsing.cache_directory, TRIAGE_DIRECTORY))
         self._pool: ProcessPoolExecutor | None = None
         self._triaged: dict[str, Triage] = {}
         self._decided: dict[tuple[str, int], bool] = {}
@@ -240,7 +249,7 @@ class _Work:
     def _triage(self, directory: str, real: str) -> Triage:
         """The triage of a directory, read once per scan (a called module's too)."""
         if real not in self._triaged:
-            found = triage(directory, self.anchors, self.parsing.limits)
+            found = triage(directory, self.anchors, self.parsing.limits, self.triage_store)
             if found.names is not None:
                 self.observer.know(inputs.NAMES, os.path.abspath(directory), inputs.names_digest(found.names))
             for path, digest in found.digests.items():

@@ -8,9 +8,9 @@ views that must not guess (the cost report) show those figures as unknown.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 HOURS_PER_MONTH = 730
@@ -58,7 +58,9 @@ class PriceSource:
 
 @cache
 def _table() -> dict[str, Any]:
-    text = resources.files("vpce_checks.core").joinpath("prices.json").read_text(encoding="utf-8")
+    # Beside this module, as package data (read without importlib.resources, a costly import).
+    with open(os.path.join(os.path.dirname(__file__), "prices.json"), encoding="utf-8") as handle:
+        text = handle.read()
     table: dict[str, Any] = json.loads(text)
     return table
 

@@ -8,10 +8,10 @@ from; this module only reads them.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from vpce_checks.core.values import PartialString, Unknown, Value
@@ -19,7 +19,9 @@ from vpce_checks.core.values import PartialString, Unknown, Value
 
 @cache
 def _facts() -> dict[str, Any]:
-    text = resources.files("vpce_checks.core").joinpath("services.json").read_text(encoding="utf-8")
+    # Beside this module, as package data (read without importlib.resources, a costly import).
+    with open(os.path.join(os.path.dirname(__file__), "services.json"), encoding="utf-8") as handle:
+        text = handle.read()
     facts: dict[str, Any] = json.loads(text)
     return facts
 

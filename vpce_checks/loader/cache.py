@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from functools import lru_cache
 from typing import Any
 
@@ -128,6 +127,8 @@ class Store:
         target = self._path(key)
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
+            import tempfile  # here: a run that writes nothing need not import it
+
             handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
             try:
                 with os.fdopen(handle, "wb") as output:

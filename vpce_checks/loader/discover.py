@@ -17,6 +17,8 @@ class Discovery:
 
     directories: list[str] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    reals: dict[str, str] = field(default_factory=dict)
+    """Each directory's real path (symbolic links resolved), found on the way down."""
 
 
 def discover(path: str) -> Discovery:
@@ -55,21 +57,38 @@ def discover(path: str) -> Discovery:
 
 
 def _walk(start: str, visited: set[str], links: list[str], discovery: Discovery) -> None:
-    """Walk ``start`` without following links, collecting the directory links it holds."""
-    for directory, subdirectories, files in os.walk(start):
-        real = os.path.realpath(directory)
+    """Walk ``start`` without following links, collecting the directory links it holds.
+
+    A directory reached without a link is its parent's real path joined with its name, so only
+    ``start`` is resolved (``os.path.realpath`` costs a system call per path component).
+    """
+    pending = [(start, os.path.realpath(start))]
+    while pending:
+        directory, real = pending.pop()
         if real in visited:
-            subdirectories[:] = []
             continue
         visited.add(real)
-        kept = []
-        for name in sorted(subdirectories):
-            if name in SKIPPED_DIRECTORIES or name.startswith("."):
-                continue
-            if os.path.islink(os.path.join(directory, name)):
-                links.append(os.path.join(directory, name))
-            else:
-                kept.append(name)
-        subdirectories[:] = kept
-        if any(is_terraform_file(name) for name in files):
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue  # as os.walk does: a directory that cannot be listed holds nothing
+        subdirectories = []
+        holds_terraform = False
+        for entry in entries:
+            try:
+                is_directory = entry.is_dir()
+            except OSError:
+                is_directory = False
+            if not is_directory:
+                holds_terraform = holds_terraform or is_terraform_file(entry.name)
+            elif entry.name not in SKIPPED_DIRECTORIES and not entry.name.startswith("."):
+                subdirectories.append(entry)
+        if holds_terraform:
             discovery.directories.append(directory)
+            discovery.reals[directory] = real
+        for entry in sorted(subdirectories, key=lambda item: item.name, reverse=True):
+            path = os.path.join(directory, entry.name)
+            if entry.is_symlink():
+                links.append(path)
+            else:
+                pending.append((path, os.path.join(real, entry.name)))

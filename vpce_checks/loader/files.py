@@ -51,7 +51,10 @@ def is_override_file(name: str) -> bool:
     suffix = _suffix(name)
     if suffix is None:
         return False
-    stem = name[: -len(suffix)]
+    return _is_override_stem(name[: -len(suffix)])
+
+
+def _is_override_stem(stem: str) -> bool:
     return stem == "override" or stem.endswith("_override")
 
 
@@ -63,18 +66,18 @@ def configuration_files(names: list[str]) -> ConfigurationFiles:
     a directory that has them is an OpenTofu configuration.
     """
     present = set(names)
-    chosen = []
+    primary: list[str] = []
+    overrides: list[str] = []
     for name in sorted(present):
         if not is_terraform_file(name):
             continue
         suffix = _suffix(name)
-        if suffix in (".tf", ".tf.json") and name[: -len(suffix)] + suffix.replace(".tf", ".tofu") in present:
+        assert suffix is not None
+        stem = name[: -len(suffix)]
+        if suffix in (".tf", ".tf.json") and stem + suffix.replace(".tf", ".tofu") in present:
             continue
-        chosen.append(name)
-    return ConfigurationFiles(
-        primary=[name for name in chosen if not is_override_file(name)],
-        overrides=[name for name in chosen if is_override_file(name)],
-    )
+        (overrides if _is_override_stem(stem) else primary).append(name)
+    return ConfigurationFiles(primary=primary, overrides=overrides)
 
 
 def is_json_file(name: str) -> bool:

@@ -22,17 +22,22 @@ A file that holds a ``module`` block is split into its top-level blocks to read 
 may be a model of a network module, or a download), a call with ``count`` or ``for_each`` (too
 many instances are reported), or a file the scanner cannot split, is a call that matters. The
 same sources tell which directories another module calls, so they can be read through it.
+
+What the bytes say is cached (content-addressed: the listing and every file's digest make the key),
+so a warm run only reads and hashes the files of a directory that cannot matter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from vpce_checks.loader import inputs
+from vpce_checks.loader.cache import Store, tool_identity
 from vpce_checks.loader.files import configuration_files, is_json_file, is_override_file
 from vpce_checks.loader.options import Limits
 from vpce_checks.loader.prefilter import split_blocks
@@ -96,42 +101,95 @@ class Anchors:
         self._literals = [name.encode() for name in names]
         alternatives = b"|".join(re.escape(name) for name in self._literals)
         self._pattern = re.compile(rb"(?<![\w-])(?:" + alternatives + rb")(?![\w-])")
+        self.identity = hashlib.sha256(b"\0".join(self._literals)).hexdigest()
+        """Names the anchor set, for cache keys."""
 
     def named(self, content: bytes) -> bool:
         """True when ``content`` names an anchor type as a whole word."""
         return any(literal in content for literal in self._literals) and self._pattern.search(content) is not None
 
 
-def triage(directory: str, anchors: Anchors, limits: Limits) -> Triage:
-    """Read the configuration files of ``directory`` once: whether they name an anchor, what they call."""
+def triage(directory: str, anchors: Anchors, limits: Limits, store: Store | None = None) -> Triage:
+    """Read the configuration files of ``directory`` once: whether they name an anchor, what they call.
+
+    With a ``store``, what the bytes say is kept under a key made of the listing and of every
+    file's digest (and of the anchors, the limits and this tool), so that a warm run reads and
+    hashes each file but searches none of them again. Where a call leads is resolved afresh on
+    every run: it depends on the filesystem (symbolic links), not on the bytes.
+    """
     try:
         names = os.listdir(directory)
     except OSError:
         return Triage(anchored=True)
     chosen = configuration_files(names)
     paths = [os.path.join(directory, name) for name in [*chosen.primary, *chosen.overrides]]
-    found = Triage(anchored=_takes_the_loader(names, [*chosen.primary, *chosen.overrides]), files=paths, names=names)
-    contents: dict[str, bytes] = {}
+    contents = {path: content for path in paths if (content := _read(path, limits.max_file_bytes)) is not None}
+    digests: dict[str, str] | None = None
+    judged: Judged | None = None
+    if store is not None:
+        digests = {path: inputs.digest(content) for path, content in contents.items()}
+        key = _key(names, paths, digests, anchors, limits)
+        judged = _judged(store.get(key))
+    if judged is None:
+        judged = _judge(names, paths, contents, anchors, limits)
+        if store is not None:
+            store.put(key, {"anchored": judged[0], "calls": [[source, plain] for source, plain in judged[1]]})
+    anchored, calls = judged
+    found = Triage(anchored=anchored, files=paths, names=names)
+    for source, plain in calls:
+        target = os.path.realpath(os.path.join(directory, source)) if source is not None else None
+        found.calls.append(Call(target, plain))
+    if found.anchored or found.calls:
+        # Kept only where a cached result may be checked against them (the directory may be loaded).
+        found.digests = digests or {path: inputs.digest(content) for path, content in contents.items()}
+    return found
+
+
+Judged = tuple[bool, list[tuple[str | None, bool]]]
+"""Whether a directory's bytes are anchored, and each module call's local source (or None) and plainness."""
+
+
+def _judge(names: list[str], paths: list[str], contents: dict[str, bytes], anchors: Anchors, limits: Limits) -> Judged:
+    """What the bytes of one directory's files say (``contents`` lacks the files that could not be read)."""
+    anchored = _takes_the_loader(names, [os.path.basename(path) for path in paths]) or len(contents) < len(paths)
+    calls: list[tuple[str | None, bool]] = []
     headers: set[tuple[bytes, ...]] = set()  # (kind, type, name) of each block seen
     labels: set[tuple[str, ...] | None] = set()
-    for path in paths:
-        content = _read(path, limits.max_file_bytes)
-        if content is None:
-            found.anchored = True
-            continue
-        contents[path] = content
+    for path, content in contents.items():
         if _module_block(content):
-            for name, call in _calls(directory, path, content, limits.max_nesting):
+            for name, source, plain in _calls(path, content, limits.max_nesting):
                 duplicate = name is not None and name in labels  # the loader reports it and calls only the first
                 labels.add(name)
-                found.calls.append(Call(call.directory, plain=False) if duplicate else call)
-        if not found.anchored and (
-            anchors.named(content) or _unsure(path, content) or _declared_twice(content, headers)
-        ):
-            found.anchored = True
-    if found.anchored or found.calls:
-        found.digests = {path: inputs.digest(content) for path, content in contents.items()}
-    return found
+                calls.append((source, plain and not duplicate))
+        if not anchored and (anchors.named(content) or _unsure(path, content) or _declared_twice(content, headers)):
+            anchored = True
+    return anchored, calls
+
+
+def _key(names: list[str], paths: list[str], digests: dict[str, str], anchors: Anchors, limits: Limits) -> str:
+    """The store key of a directory's triage: everything :func:`_judge` reads, and this tool."""
+    digest = hashlib.sha256(f"triage\0{tool_identity()}\0{anchors.identity}\0{limits.max_file_bytes}".encode())
+    digest.update(f"\0{limits.max_nesting}\0{inputs.names_digest(names)}".encode())
+    for path in paths:
+        digest.update(f"\0{os.path.basename(path)}\0{digests.get(path, '!unread')}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _judged(entry: dict[str, Any] | None) -> Judged | None:
+    """A stored triage, or None when there is none or it is not one."""
+    if entry is None:
+        return None
+    anchored, calls = entry.get("anchored"), entry.get("calls")
+    if not isinstance(anchored, bool) or not isinstance(calls, list):
+        return None
+    judged: list[tuple[str | None, bool]] = []
+    for call in calls:
+        if not (isinstance(call, list) and len(call) == 2 and isinstance(call[0], (str, type(None)))):
+            return None
+        if not isinstance(call[1], bool):
+            return None
+        judged.append((call[0], call[1]))
+    return anchored, judged
 
 
 def _takes_the_loader(names: list[str], chosen: list[str]) -> bool:
@@ -162,9 +220,12 @@ def _module_block(content: bytes) -> bool:
     )
 
 
-def _calls(directory: str, path: str, content: bytes, max_nesting: int) -> list[tuple[tuple[str, ...] | None, Call]]:
-    """The labels of each module block of a file and its call; one unknown call when blocks cannot be told apart."""
-    unknown: list[tuple[tuple[str, ...] | None, Call]] = [(None, Call(None))]
+def _calls(path: str, content: bytes, max_nesting: int) -> list[tuple[tuple[str, ...] | None, str | None, bool]]:
+    """Each module block of a file: its labels, its local source (None unless one literal local path), plainness.
+
+    One unknown call when the blocks cannot be told apart.
+    """
+    unknown: list[tuple[tuple[str, ...] | None, str | None, bool]] = [(None, None, True)]
     if is_json_file(path) or is_override_file(os.path.basename(path)):
         return unknown  # an override may replace a call's source: which one is called takes the loader
     try:
@@ -175,24 +236,23 @@ def _calls(directory: str, path: str, content: bytes, max_nesting: int) -> list[
     split = split_blocks(text, max_nesting)
     if not split.confident:
         return unknown
-    calls: list[tuple[tuple[str, ...] | None, Call]] = []
+    calls: list[tuple[tuple[str, ...] | None, str | None, bool]] = []
     for block in split.blocks:
         if block.type != "module":
             continue
         body = text[block.start : block.end]
         sources = _SOURCE.findall(body)
         local = len(sources) == 1 and (sources[0] in (".", "..") or sources[0].startswith(("./", "../")))
-        target = os.path.realpath(os.path.join(directory, sources[0])) if local else None
-        calls.append((block.labels, Call(target, plain=not _REPETITION.search(body))))
+        calls.append((block.labels, sources[0] if local else None, not _REPETITION.search(body)))
     return calls
 
 
 def _read(path: str, max_file_bytes: int) -> bytes | None:
     """A file's bytes; None when the loader must look at it itself (too large, unreadable)."""
     try:
-        if os.stat(path).st_size > max_file_bytes:
-            return None
         with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > max_file_bytes:
+                return None
             return handle.read()
     except OSError:
         return None

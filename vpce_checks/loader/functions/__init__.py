@@ -28,7 +28,6 @@ from vpce_checks.loader.functions import (  # noqa: F401  (each module registers
     numeric,
     strings,
     typeconv,
-    yaml_codec,
 )
 from vpce_checks.loader.functions.base import FUNCTIONS, Builtin, Environment, check_arity, needs_known
 from vpce_checks.loader.functions.filesystem import ModuleFiles, read_text

@@ -10,7 +10,6 @@ import base64
 import binascii
 import hashlib
 import re
-import uuid
 from typing import Any, Callable
 
 from vpce_checks.loader.conversions import EvalError, unknowable
@@ -43,19 +42,18 @@ for _name, _digest in DIGESTS.items():
 unknown_result("uuid", 0, 0)
 unknown_result("bcrypt", 1, 2)
 
-_NAMESPACES = {
-    "dns": uuid.NAMESPACE_DNS,
-    "url": uuid.NAMESPACE_URL,
-    "oid": uuid.NAMESPACE_OID,
-    "x500": uuid.NAMESPACE_X500,
-}
+_NAMESPACES = ("dns", "url", "oid", "x500")
+"""The namespaces uuidv5() names (``uuid.NAMESPACE_DNS`` and so on)."""
 
 
 @builtin("uuidv5", 2)
 def _uuidv5(arguments: list[Any], environment: Environment) -> Any:
+    import uuid  # here: it imports ``platform``, which a scan that calls no uuidv5() need not pay for
+
     namespace_text, name = string(arguments[0]), string(arguments[1])
-    namespace = _NAMESPACES.get(namespace_text)
-    if namespace is None:
+    if namespace_text in _NAMESPACES:
+        namespace = getattr(uuid, f"NAMESPACE_{namespace_text.upper()}")
+    else:
         try:
             namespace = uuid.UUID(namespace_text)
         except ValueError as error:

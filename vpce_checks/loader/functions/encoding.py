@@ -249,3 +249,17 @@ def _urldecode(arguments: list[Any], environment: Environment) -> Any:
         return unquote_to_bytes(text.replace("+", " ")).decode("utf-8")
     except UnicodeDecodeError as error:
         raise unknowable() from error
+
+
+@builtin("yamldecode", 1)
+def _yamldecode(arguments: list[Any], environment: Environment) -> Any:
+    from vpce_checks.loader.functions import yaml_codec  # PyYAML is imported only when it is used
+
+    return yaml_codec.decode(string(arguments[0]))
+
+
+@builtin("yamlencode", 1)
+def _yamlencode(arguments: list[Any], environment: Environment) -> Any:
+    from vpce_checks.loader.functions import yaml_codec
+
+    return yaml_codec.encode(arguments[0])

@@ -6,6 +6,9 @@ rather than PyYAML's YAML 1.1 ones: integers follow the YAML 1.2 core schema (``
 timestamp becomes an RFC 3339 string. ``yamlencode`` double-quotes strings (a string with a line
 break becomes a literal block), sorts keys, and writes numbers as Terraform does.
 https://developer.hashicorp.com/terraform/language/functions/yamldecode
+
+The functions are registered in :mod:`.encoding`, which imports this module (and PyYAML) only
+when a configuration calls one of them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from typing import Any
 import yaml
 
 from vpce_checks.loader.conversions import EvalError, number_text, parse_number, to_string, unknowable
-from vpce_checks.loader.functions.base import Environment, builtin, string
 from vpce_checks.loader.functions.dates import rfc3339
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -212,13 +214,3 @@ def _plain_text(value: Any) -> str:
     if isinstance(value, (int, float)):
         return number_text(value)
     raise unknowable()
-
-
-@builtin("yamldecode", 1)
-def _yamldecode(arguments: list[Any], environment: Environment) -> Any:
-    return decode(string(arguments[0]))
-
-
-@builtin("yamlencode", 1)
-def _yamlencode(arguments: list[Any], environment: Environment) -> Any:
-    return encode(arguments[0])
