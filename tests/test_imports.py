@@ -77,3 +77,26 @@ def test_a_scan_of_modules_with_nothing_to_report_imports_no_parser(tmp_path: Pa
     code, modules = imported([str(module), "--no-cache"], tmp_path / "cache")
     assert code == 0
     assert heavy(modules) == set()
+
+
+def test_a_cold_text_scan_imports_neither_yaml_nor_the_views(tmp_path: Path) -> None:
+    """PyYAML is for YAML files and yamldecode()/yamlencode(); the views are for the formats that show them."""
+    module = tmp_path / "network"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'resource "aws_vpc_endpoint" "s3" {\n'
+        '  vpc_id       = "vpc-1"\n'
+        '  service_name = "com.amazonaws.eu-west-1.s3"\n'
+        "}\n"
+    )
+    code, modules = imported([str(module), "--no-cache"], tmp_path / "cache")
+    assert "hcl2" in modules  # it parsed
+    assert not {name for name in modules if name == "yaml" or name.startswith(("yaml.", "vpce_checks.views"))}
+    _, json_run = imported([str(module), "--no-cache", "-f", "json"], tmp_path / "cache")
+    assert "vpce_checks.views.collect" in json_run
+    text = (module / "main.tf").read_text()
+    (module / "main.tf").write_text(
+        text.replace('"com.amazonaws.eu-west-1.s3"', 'yamldecode("com.amazonaws.eu-west-1.s3")')
+    )
+    _, decoding = imported([str(module), "--no-cache"], tmp_path / "cache")
+    assert "yaml" in decoding
