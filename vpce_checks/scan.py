@@ -343,8 +343,9 @@ class _Work:
                 calls.add(target)
                 pending.extend(self._triaged[target].local_sources)
         files = {
-            os.path.join(place, os.path.basename(path))
+            prefix + os.path.basename(path)
             for place in (real, *calls)
+            for prefix in (os.path.join(place, ""),)
             for path in self._triaged[place].files
         }
         built = self.view(Configuration(directory=_display(directory)), []) if self.view is not None else None
@@ -490,7 +491,7 @@ def _terraform_files(directories: set[str]) -> set[str]:
 
 def _display(path: str) -> str:
     """A path as findings name it."""
-    return PurePath(os.path.normpath(path)).as_posix()
+    return os.path.normpath(path).replace(os.sep, "/")  # PurePath(...).as_posix(), without building a path
 
 
 def _load(directory: str, options: LoadOptions) -> Configuration:

@@ -39,6 +39,8 @@ class ModuleView:
 
 def module_view(config: Configuration, findings: Sequence[Finding]) -> ModuleView:
     """The cost figures and pictures of every VPC of ``config``; a failure becomes a note, never a traceback."""
+    if not config.resources:
+        return ModuleView(config.directory, (), frozenset(findings))  # no VPC, no endpoint: nothing to show
     try:
         layouts = vpc_layouts(Network(config))
         vpcs = tuple(
