@@ -37,9 +37,21 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 """Told ``(done, total)`` after each module directory is scanned."""
 
-POOL_THRESHOLD = 4
-"""Modules to load, at least, before worker processes are started: fewer are loaded faster in
-this process than a pool starts (measured with ``make bench``'s trees; see the README)."""
+POOL_THRESHOLD = 5
+"""Modules to load, at least, for worker processes to be used: fewer load as fast in this process alone.
+
+Measured on 2026-12-02 on the development machine (2 cores): trees of 2 to 16 network root
+modules of ``benchmarks/generate.py`` (each with endpoints, 10 files, some through a shared
+module), cold cache, ``--jobs 2`` against ``--jobs 1``, 16 to 20 runs each, interleaved. From 5
+modules two jobs took 0.96 of the time (median), faster in 19 of 20 runs; at 4, 1.01 (7 of 20);
+at 2 and 3, 1.02 to 1.03. See the README's speed section."""
+
+EARLY_POOL = 1000
+"""Directories to scan, at least, for the workers to be started at the beginning of the scan
+rather than when modules turn out to need loading. A forked worker carries what this process
+holds, about 7 KB per directory once the directories are triaged and looked up in the cache,
+so in a large scan it is started first; that costs a warm run, which needs no worker, about
+20 ms (imports, fork): under 2% of a warm scan of this many directories. See the README."""
 
 
 TRIAGE_DIRECTORY = "triage"
@@ -197,6 +209,8 @@ class _Work:
         if parsing.cache_directory is not None:
             self.triage_store = Store(os.path.join(parsing.cache_directory, TRIAGE_DIRECTORY))
         self._pool: ProcessPoolExecutor | None = None
+        if parsing.jobs > 1 and total >= EARLY_POOL:
+            self._start()
         self._triaged: dict[str, Triage] = {}
         self._decided: dict[tuple[str, int], bool] = {}
         self.reals: dict[str, str] = {}
@@ -243,7 +257,7 @@ class _Work:
     def close(self) -> None:
         """Stop the worker processes, if any were started."""
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def _triage(self, directory: str, real: str) -> Triage:
@@ -307,26 +321,50 @@ class _Work:
                 pending.append((index, key))
         if not pending:
             return
-        arguments = [
-            (directories[index], self.rules, self.options, self.parsing, self.with_outcomes, self.view, self.cache, key)
-            for index, key in pending
-        ]
-        jobs = min(self.parsing.jobs, len(pending))
-        if jobs > 1 and len(pending) >= POOL_THRESHOLD:
-            pool = self._start(jobs)
-            chunk = max(1, len(pending) // (8 * jobs))
-            loaded = pool.map(_scan_directory, *zip(*arguments, strict=True), chunksize=chunk)
-        else:
-            loaded = (_scan_directory(*item) for item in arguments)
-        for (index, _), scan in zip(pending, loaded, strict=True):
-            results[index] = scan
+        tasks = [(directories[index], key) for index, key in pending]
+        if self.parsing.jobs <= 1 or len(pending) < POOL_THRESHOLD:
+            for (index, _), task in zip(pending, tasks, strict=True):
+                results[index] = self._scan(*task)
+                self.done(1)
+            return
+        pool = self._pool or self._start()
+        # The workers take the modules from the front, this process from the back, one at a
+        # time (a module not yet handed to a worker can be withdrawn), until they meet.
+        futures = [pool.submit(_scan_task, *task) for task in tasks]
+        collected, end = 0, len(futures)
+        while collected < end:
+            if futures[collected].done():
+                results[pending[collected][0]] = futures[collected].result()
+                collected += 1
+            elif futures[end - 1].cancel():
+                end -= 1
+                results[pending[end][0]] = self._scan(*tasks[end])
+            else:
+                results[pending[collected][0]] = futures[collected].result()
+                collected += 1
             self.done(1)
 
-    def _start(self, jobs: int) -> ProcessPoolExecutor:
-        if self._pool is None:
-            from concurrent.futures import ProcessPoolExecutor
+    def _scan(self, directory: str, key: str | None) -> RootResult:
+        return _scan_directory(
+            directory, self.rules, self.options, self.parsing, self.with_outcomes, self.view, self.cache, key
+        )
 
-            self._pool = ProcessPoolExecutor(max_workers=jobs)
+    def _start(self) -> ProcessPoolExecutor:
+        """Start ``jobs - 1`` worker processes: this one loads modules too.
+
+        On Linux they are forked: cheap, and nothing is imported again, but a worker carries
+        whatever this process holds when it starts, so in a large scan they are started before
+        the triage (see :data:`EARLY_POOL`). They do not get the parser from here either: this
+        process imports it only when it loads a module itself.
+        """
+        import multiprocessing
+        import sys
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+        state = (self.rules, self.options, self.parsing, self.with_outcomes, self.view, self.cache)
+        self._pool = ProcessPoolExecutor(self.parsing.jobs - 1, context, _take_state, state)
+        self._pool.submit(int)  # forked workers are all started with the first task: now
         return self._pool
 
     def _skipped(self, directory: str, found: Triage) -> RootResult:
@@ -350,6 +388,22 @@ class _Work:
         }
         built = self.view(Configuration(directory=_display(directory)), []) if self.view is not None else None
         return RootResult(real, calls, [], [], [], files, built)
+
+
+_state: tuple[list[Rule], LoadOptions, ParseOptions, bool, ViewBuilder | None, ResultCache | None] | None = None
+"""What every module of a worker's scan is loaded with (set once per worker process)."""
+
+
+def _take_state(*state: object) -> None:
+    global _state
+    _state = state  # type: ignore[assignment]
+
+
+def _scan_task(directory: str, key: str | None) -> RootResult:
+    """:func:`_scan_directory` in a worker process."""
+    assert _state is not None
+    rules, options, parsing, with_outcomes, view, cache = _state
+    return _scan_directory(directory, rules, options, parsing, with_outcomes, view, cache, key)
 
 
 def _scan_directory(
