@@ -135,7 +135,7 @@ def scan_paths(
         discovery = discover(path)
         result.notes.extend(discovery.notes)
         for directory in discovery.directories:
-            real = discovery.reals.get(directory) or os.path.realpath(directory)
+            real = discovery.real(directory)
             if real in seen:
                 continue
             seen.add(real)

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Iterable
 
 from vpce_checks.checkov_adapter import parser
-from vpce_checks.checkov_adapter.vertices import Place, Target, module_address
+from vpce_checks.checkov_adapter.vertices import Place, Target, address_steps, module_address
 from vpce_checks.core.engine import Outcome, outcomes
 from vpce_checks.core.model import Problem
 from vpce_checks.core.registry import Rule
@@ -223,32 +223,6 @@ def covers(pattern: str, address: str, inside: bool = False) -> bool:
         name == other_name and key in ("", other_key)
         for (name, key), (other_name, other_key) in zip(wanted, found[: len(wanted)], strict=True)
     )
-
-
-def address_steps(address: str) -> list[tuple[str, str]]:
-    """An address as (name, instance key) steps: ``module.a["x"].b`` → ``module``, ``a`` + ``["x"]``, ``b``."""
-    steps: list[tuple[str, str]] = []
-    name: list[str] = []
-    key: list[str] = []
-    depth, quoted = 0, False
-    for index, character in enumerate(address):
-        if quoted:
-            quoted = character != '"' or address[index - 1] == "\\"
-            key.append(character)
-        elif depth:
-            quoted = character == '"'
-            depth += {"[": 1, "]": -1}.get(character, 0)
-            key.append(character)
-        elif character == "[":
-            depth = 1
-            key.append(character)
-        elif character == ".":
-            steps.append(("".join(name), "".join(key)))
-            name, key = [], []
-        else:
-            name.append(character)
-    steps.append(("".join(name), "".join(key)))
-    return steps
 
 
 def verdict_of(found: list[Outcome], with_addresses: bool) -> Verdict:

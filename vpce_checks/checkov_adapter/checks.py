@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
@@ -68,41 +68,55 @@ def _cache_directory() -> str | None:
 
 @dataclass
 class _Session:
-    """One checkov graph: its blocks and the analysis of what it holds (or why there is none)."""
+    """One analysis of what checkov scanned, or why there is none (every check then fails with ``error``).
 
-    graph: Any
+    What was scanned is a graph's blocks, a folder of ``.tf.json`` files, or a plan.
+    """
+
+    analysis: Any = None
+    """An :class:`Analysis`, or a :class:`PlanAnalysis` for a plan."""
     blocks: Blocks | None = None
-    analysis: Analysis | None = None
+    """The graph's blocks (for a session of a graph)."""
     error: str | None = None
+    key: Any = None
+    """What the session is of: a graph object (by identity), a folder and var files, a plan path."""
 
 
-_SESSIONS: dict[int, _Session] = {}
+_SESSIONS: dict[str, _Session] = {}
+"""The latest session of each kind: checkov runs the checks of one input after another."""
+
+
+def _session(kind: str, key: Any, build: Callable[[_Session], None], scanned: str) -> _Session:
+    """The session of ``key``, built by ``build`` on first use; an exception becomes its error."""
+    kept = _SESSIONS.get(kind)
+    if kept is not None and (kept.key is key or (isinstance(key, (str, tuple)) and kept.key == key)):
+        return kept
+    session = _Session(key=key)  # a graph kept here keeps its id its own
+    try:
+        build(session)
+    except Exception as error:  # noqa: BLE001 - every check then fails with this message
+        LOG.exception(f"vpce-checks: internal error while analysing {scanned} checkov scanned")
+        session.analysis, session.error = None, _internal_error(error)
+    _SESSIONS[kind] = session
+    return session
 
 
 def session_of(graph: Any, call: _RunnerCall) -> _Session:
-    """The analysis of ``graph``, computed on first use (the graph object is kept, so its id stays its own)."""
-    cached = _SESSIONS.get(id(graph))
-    if cached is not None and cached.graph is graph:
-        return cached
-    session = _Session(graph)
-    vertices = _vertices(graph)
-    if vertices is None:
-        session.error = (
-            f"vpce-checks cannot read checkov's Terraform graph (a {type(graph).__name__}); {needs(checkov_version())}"
-        )
-    else:
-        try:
-            session.blocks = Blocks(vertices)
-            target = target_of(vertices, call.var_files, call.unparsed)
-            session.analysis = Analysis(target, checkov_rules(), _cache_directory(), date.today())
-            places = [place_of(vertex) for vertex in session.blocks.vertices]
-            _warn_unreported(session.analysis.unreported(places, call.unparsed, call.directories))
-        except Exception as error:  # noqa: BLE001 - every check then fails with this message
-            LOG.exception("vpce-checks: internal error while analysing the Terraform files checkov scanned")
-            session.error = _internal_error(error)
-    _SESSIONS.clear()
-    _SESSIONS[id(graph)] = session
-    return session
+    """The analysis of ``graph``, computed on first use."""
+
+    def build(session: _Session) -> None:
+        vertices = _vertices(graph)
+        if vertices is None:
+            message = f"vpce-checks cannot read checkov's Terraform graph (a {type(graph).__name__})"
+            session.error = f"{message}; {needs(checkov_version())}"
+            return
+        session.blocks = Blocks(vertices)
+        target = target_of(vertices, call.var_files, call.unparsed)
+        session.analysis = Analysis(target, checkov_rules(), _cache_directory(), date.today())
+        places = [place_of(vertex) for vertex in session.blocks.vertices]
+        _warn_unreported(session.analysis.unreported(places, call.unparsed, call.directories))
+
+    return _session("graph", graph, build, "the Terraform files")
 
 
 def _warn_unreported(unreported: list[Outcome]) -> None:
@@ -296,52 +310,28 @@ def _runner_call() -> _RunnerCall | None:
     return None if var_files is None else _RunnerCall(var_files, None, "", unparsed or (), directories)
 
 
-_JSON_SESSIONS: dict[tuple[str, tuple[str, ...]], _Session] = {}
-
-
 def json_session_of(root_folder: str, var_files: tuple[str, ...]) -> _Session:
     """The analysis of every module under ``root_folder``, as ``vpce-checks root_folder`` scans it."""
-    key = (root_folder, var_files)
-    if key not in _JSON_SESSIONS:
-        session = _Session(None)
-        try:
-            roots = tuple(os.path.realpath(directory) for directory in discover(root_folder).directories)
-            session.analysis = Analysis(Target(roots, var_files), checkov_rules(), _cache_directory(), date.today())
-        except Exception as error:  # noqa: BLE001 - every check then fails with this message
-            LOG.exception("vpce-checks: internal error while analysing the Terraform files checkov scanned")
-            session.error = _internal_error(error)
-        _JSON_SESSIONS.clear()
-        _JSON_SESSIONS[key] = session
-    return _JSON_SESSIONS[key]
+
+    def build(session: _Session) -> None:
+        discovery = discover(root_folder)
+        roots = tuple(discovery.real(directory) for directory in discovery.directories)
+        session.analysis = Analysis(Target(roots, var_files), checkov_rules(), _cache_directory(), date.today())
+
+    return _session("json", (root_folder, var_files), build, "the Terraform files")
 
 
-@dataclass
-class _PlanSession:
-    """One plan file's analysis (or why there is none)."""
-
-    analysis: PlanAnalysis | None = None
-    error: str | None = None
-
-
-_PLAN_SESSIONS: dict[str, _PlanSession] = {}
-
-
-def plan_session_of(plan: str, graph: Any) -> _PlanSession:
+def plan_session_of(plan: str, graph: Any) -> _Session:
     """The analysis of the plan file ``plan``, made on first use; ``graph`` (of the plan) names its blocks."""
-    if plan not in _PLAN_SESSIONS:
-        session = _PlanSession()
-        try:
-            session.analysis = PlanAnalysis(plan, checkov_rules(), date.today())
-            vertices = _vertices(graph) if graph is not None else None
-            if vertices is not None:
-                addresses = [str(vertex.get("__address__")) for vertex in vertices if vertex.get("__address__")]
-                _warn_unreported(session.analysis.unreported(addresses))
-        except Exception as error:  # noqa: BLE001 - every check then fails with this message
-            LOG.exception("vpce-checks: internal error while analysing the plan checkov scanned")
-            session.error = _internal_error(error)
-        _PLAN_SESSIONS.clear()
-        _PLAN_SESSIONS[plan] = session
-    return _PLAN_SESSIONS[plan]
+
+    def build(session: _Session) -> None:
+        session.analysis = PlanAnalysis(plan, checkov_rules(), date.today())
+        vertices = _vertices(graph) if graph is not None else None
+        if vertices is not None:
+            addresses = [str(vertex.get("__address__")) for vertex in vertices if vertex.get("__address__")]
+            _warn_unreported(session.analysis.unreported(addresses))
+
+    return _session("plan", plan, build, "the plan")
 
 
 def _no_graph_message() -> str:

@@ -130,18 +130,32 @@ def module_address(checkov_address: str) -> str:
     ``vpc_endpoints`` → ``module.vpc_endpoints``, ``env["prod"]`` → ``module.env["prod"]``,
     ``module.net[0].endpoints`` → ``module.net[0].module.endpoints``.
     """
-    depth, quoted, cut = 0, False, -1
-    for index, character in enumerate(checkov_address):
+    *callers, (name, key) = address_steps(checkov_address)
+    prefix = "".join(f"{step}{instance}." for step, instance in callers)
+    return f"{prefix}module.{name}{key}"
+
+
+def address_steps(address: str) -> list[tuple[str, str]]:
+    """An address as (name, instance key) steps: ``module.a["x"].b`` → ``module``, ``a`` + ``["x"]``, ``b``."""
+    steps: list[tuple[str, str]] = []
+    name: list[str] = []
+    key: list[str] = []
+    depth, quoted = 0, False
+    for index, character in enumerate(address):
         if quoted:
-            quoted = character != '"' or checkov_address[index - 1] == "\\"
-        elif character == '"':
-            quoted = True
+            quoted = character != '"' or address[index - 1] == "\\"
+            key.append(character)
+        elif depth:
+            quoted = character == '"'
+            depth += {"[": 1, "]": -1}.get(character, 0)
+            key.append(character)
         elif character == "[":
-            depth += 1
-        elif character == "]":
-            depth -= 1
-        elif character == "." and depth == 0:
-            cut = index
-    if cut < 0:
-        return f"module.{checkov_address}"
-    return f"{checkov_address[:cut]}.module.{checkov_address[cut + 1 :]}"
+            depth = 1
+            key.append(character)
+        elif character == ".":
+            steps.append(("".join(name), "".join(key)))
+            name, key = [], []
+        else:
+            name.append(character)
+    steps.append(("".join(name), "".join(key)))
+    return steps

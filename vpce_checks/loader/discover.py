@@ -20,6 +20,10 @@ class Discovery:
     reals: dict[str, str] = field(default_factory=dict)
     """Each directory's real path (symbolic links resolved), found on the way down."""
 
+    def real(self, directory: str) -> str:
+        """The real path of one of ``directories`` (symbolic links resolved), without resolving it again."""
+        return self.reals.get(directory) or os.path.realpath(directory)
+
 
 def discover(path: str) -> Discovery:
     """The directories below ``path`` (itself included) that hold Terraform, sorted, and notes.
